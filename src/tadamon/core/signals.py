@@ -1,0 +1,24 @@
+"""Role changes are decisions: they go to the activity log whoever makes them (admin included)."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import activity
+from .models import RoleAssignment
+
+
+@receiver(post_save, sender=RoleAssignment)
+def role_granted(sender, instance, created, **kwargs):
+    if created and not kwargs.get("raw"):
+        activity.record(None, "role.granted", instance.user, region=instance.region,
+                        after={"role": instance.role, "region": str(instance.region or "")})
+
+
+@receiver(post_delete, sender=RoleAssignment)
+def role_revoked(sender, instance, **kwargs):
+    activity.record(None, "role.revoked", instance.user, region=instance.region,
+                    before={"role": instance.role, "region": str(instance.region or "")})
+
+
+#: Domain apps append functions that load their demo data (each returns a line to print).
+demo_loaders = []

@@ -1,0 +1,53 @@
+"""Public pages of fairs: the list of editions and an edition's page."""
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django_scopes import scopes_disabled
+
+from tadamon.core.decorators import public
+
+from ..models import Application, Edition
+
+PUBLIC_STATUSES = [s for s in Edition.Status.values if s != Edition.Status.DRAFT]
+EXHIBITOR_STATUSES = [Application.Status.SELECTED, Application.Status.CONFIRMED]
+
+
+@public
+def edition_list(request):
+    with scopes_disabled():
+        editions = Edition.objects.filter(status__in=PUBLIC_STATUSES).select_related("region")
+        if request.region is not None:
+            editions = editions.filter(region=request.region)
+        editions = list(editions.annotate(n_poles=Count("poles")))
+    open_calls = [e for e in editions if e.call_is_open()]
+    others = [e for e in editions if not e.call_is_open()]
+    return render(request, "fairs/public/edition_list.html", {"open_calls": open_calls, "others": others})
+
+
+@public
+def edition_detail(request, pk):
+    with scopes_disabled():
+        edition = get_object_or_404(Edition.objects.select_related("region").filter(status__in=PUBLIC_STATUSES),
+                                    pk=pk)
+        poles = list(edition.poles.all())
+        partners = list(edition.partners.select_related("institution"))
+        exhibitors = {}
+        if edition.selection_published_at:
+            applications = (Application.objects.filter(edition=edition, status__in=EXHIBITOR_STATUSES)
+                            .select_related("organization__province", "pole").order_by("organization__name_ar"))
+            for application in applications:
+                exhibitors.setdefault(application.pole_id, []).append(application.organization)
+        counts = Application.objects.filter(edition=edition).aggregate(
+            exhibitors=Count("id", filter=Q(status__in=EXHIBITOR_STATUSES)))
+    pole_rows = [(pole, exhibitors.get(pole.pk, [])) for pole in poles]
+    return render(request, "fairs/public/edition_detail.html", {
+        "edition": edition, "poles": pole_rows, "partners": partners, "call_open": edition.call_is_open(),
+        "published": bool(edition.selection_published_at), "exhibitor_count": counts["exhibitors"],
+    })
+
+
+urlpatterns = [
+    path("fairs/", edition_list, name="editions"),
+    path("fairs/<int:pk>/", edition_detail, name="edition"),
+]

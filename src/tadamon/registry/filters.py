@@ -1,0 +1,77 @@
+"""The directory's filters and search, shared by the directory page, its exports and the API."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from tadamon.core.models import Province, Region
+
+from .models import LegalForm, Organization, Product, Sector
+from .search import in_order, search_ids
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, product, village…")}))
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
+                                    to_field_name="code", empty_label=_("All regions"))
+    province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all(), required=False,
+                                      to_field_name="code", empty_label=_("All provinces"))
+    legal_form = forms.ChoiceField(label=_("Legal form"), required=False,
+                                   choices=[("", _("All legal forms")), *LegalForm.choices])
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False,
+                                    to_field_name="key", empty_label=_("All sectors"))
+    women_led = forms.BooleanField(label=_("Led by women"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region_code = (self.data.get("region") if self.is_bound else None) or None
+        if region_code:
+            self.fields["province"].queryset = Province.objects.filter(region__code=region_code)
+
+    def filters(self):
+        """Column filters for :func:`organizations` from the cleaned data (call after is_valid())."""
+        data = self.cleaned_data
+        return {
+            "region_id": data["region"].pk if data.get("region") else None,
+            "province_id": data["province"].pk if data.get("province") else None,
+            "legal_form": data.get("legal_form") or None,
+            "sector_id": data["sector"].pk if data.get("sector") else None,
+            "women_led": True if data.get("women_led") else None,
+        }
+
+
+def organizations(query, filters, limit=20, offset=0, public=True):
+    """(organizations best first or by name, total) for the directory, the exports and the API."""
+    filters = {k: v for k, v in filters.items() if v is not None}
+    if public:
+        filters = {**filters, "is_active": True}
+    with scopes_disabled():
+        base = Organization.objects.select_related("province", "region", "sector")
+        if query and query.strip():
+            sql_filters = {**filters, "merged_into_id__isnull": True} if public else filters
+            ids, total = search_ids("organization", query, sql_filters, limit, offset)
+            return in_order(base, ids), total
+        qs = base.filter(**filters)
+        if public:
+            qs = qs.filter(merged_into__isnull=True)
+        total = qs.count()
+        return list(qs.order_by("name_ar", "pk")[offset:offset + limit]), total
+
+
+def organization_queryset(query, filters, public=True):
+    """All matching organizations, for exports (search order when a query is given)."""
+    objects, total = organizations(query, filters, limit=10**9, offset=0, public=public)
+    return objects
+
+
+def products(query, filters, limit=20, offset=0):
+    filters = {k: v for k, v in filters.items() if v is not None}
+    with scopes_disabled():
+        base = Product.objects.select_related("organization", "category").prefetch_related("photos")
+        if query and query.strip():
+            ids, total = search_ids("product", query, {**filters, "is_active": True}, limit, offset)
+            return in_order(base, ids), total
+        qs = base.filter(is_active=True, organization__is_active=True, **filters)
+        total = qs.count()
+        return list(qs.order_by("-created_at", "pk")[offset:offset + limit]), total

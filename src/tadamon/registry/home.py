@@ -1,0 +1,29 @@
+"""Sections of the home screen contributed by the registry.
+
+Representatives see the organizations they represent, with links to edit them and add products,
+and their requests still waiting or refused. Users without any role see the visitor's landing page
+(core decides); nothing is added for them here.
+"""
+
+from django.db.models import Count
+from django_scopes import scopes_disabled
+
+from tadamon.core.roles import REPRESENTATIVE
+from tadamon.core.views import register_home_section
+
+from .models import Representation
+
+
+@register_home_section(REPRESENTATIVE)
+def representative_section(request):
+    with scopes_disabled():
+        representations = list(
+            Representation.objects.filter(user=request.user)
+            .select_related("organization__province", "organization__sector")
+            .annotate(n_products=Count("organization__products"))
+            .order_by("status", "organization__name_ar"))
+    return {
+        "template": "registry/representative/home_section.html",
+        "approved": [r for r in representations if r.status == Representation.Status.APPROVED],
+        "requests": [r for r in representations if r.status != Representation.Status.APPROVED],
+    }

@@ -1,0 +1,148 @@
+"""Arabic- and French-aware search of organizations and products.
+
+Text is normalized with :func:`tadamon.core.text.normalize` on both sides (stored and queried).
+SQLite searches an FTS5 index; PostgreSQL a weighted ``tsvector`` with ranking helped by
+``pg_trgm`` similarity. On both, a query word of five letters or more also matches indexed words
+one typo away, found through :class:`~tadamon.registry.models.SearchTerm` (deletion variants).
+Names weigh more than descriptions, so the best matches come first.
+"""
+
+from django.db import connection
+
+from tadamon.core.text import deletions, normalize, within_one_edit
+
+from .models import SearchTerm
+
+FUZZY_MIN_LENGTH = 5
+PREFIX_MIN_LENGTH = 3
+MAX_QUERY_WORDS = 8
+
+TABLES = {"organization": "registry_organization", "product": "registry_product"}
+
+
+# ---- indexing of the words used for typo tolerance -------------------------------------------
+
+def index_terms(texts):
+    """Record the words (five letters or more) of ``texts`` with their deletion variants."""
+    words = set()
+    for text in texts:
+        words.update(w for w in (text or "").split(" ") if len(w) >= FUZZY_MIN_LENGTH and len(w) <= 60)
+    if not words:
+        return 0
+    rows = []
+    for word in words:
+        rows.append(SearchTerm(variant=word, term=word))
+        rows.extend(SearchTerm(variant=v, term=word) for v in deletions(word))
+    SearchTerm.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(words)
+
+
+def fuzzy_alternatives(word):
+    """Indexed words within one edit of ``word`` (the word itself included when indexed)."""
+    if len(word) < FUZZY_MIN_LENGTH:
+        return set()
+    keys = deletions(word) | {word}
+    candidates = SearchTerm.objects.filter(variant__in=keys).values_list("term", flat=True).distinct()
+    return {c for c in candidates if c != word and within_one_edit(word, c)}
+
+
+#: Little words that carry no meaning in a search; dropped from queries (not from the index).
+STOP_WORDS = {
+    "de", "du", "des", "d", "la", "le", "les", "l", "et", "a", "au", "aux", "en", "pour", "par", "sur", "un", "une",
+    "the", "of", "and", "for", "in",
+    "في", "من", "على", "الى", "و", "عن", "مع",
+}
+
+
+def query_words(query):
+    words = [w for w in normalize(query).split(" ") if w]
+    meaningful = [w for w in words if w not in STOP_WORDS]
+    return (meaningful or words)[:MAX_QUERY_WORDS]
+
+
+def _alternatives(words):
+    return [(word, sorted(fuzzy_alternatives(word))) for word in words]
+
+
+# ---- the match expression per database ---------------------------------------------------------
+
+def _fts5_match(groups):
+    parts = []
+    for word, alternatives in groups:
+        terms = [f'"{word}"' + ("*" if len(word) >= PREFIX_MIN_LENGTH else "")]
+        terms += [f'"{alt}"' for alt in alternatives]
+        parts.append("(" + " OR ".join(terms) + ")")
+    return " AND ".join(parts)
+
+
+def _tsquery(groups):
+    parts = []
+    for word, alternatives in groups:
+        terms = [f"'{word}'" + (":*" if len(word) >= PREFIX_MIN_LENGTH else "")]
+        terms += [f"'{alt}'" for alt in alternatives]
+        parts.append("(" + " | ".join(terms) + ")")
+    return " & ".join(parts)
+
+
+def _where(filters, alias):
+    """Turn simple equality filters into SQL; column names come from our code, never from users."""
+    clauses, params = [], []
+    for column, value in filters.items():
+        if column.endswith("__isnull"):
+            clauses.append(f"{alias}.{column[:-8]} IS {'' if value else 'NOT '}NULL")
+            continue
+        if value is None or value == "":
+            continue
+        if isinstance(value, (list, tuple, set)):
+            values = list(value)
+            if not values:
+                clauses.append("1 = 0")
+                continue
+            clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+        else:
+            clauses.append(f"{alias}.{column} = %s")
+            params.append(value)
+    return clauses, params
+
+
+def search_ids(kind, query, filters=None, limit=20, offset=0):
+    """Ids of the ``kind`` ("organization" or "product") objects matching ``query`` and
+    ``filters`` (column → value or list of values), best first, and the total count."""
+    words = [w for w in query_words(query) if w]
+    if not words:
+        return [], 0
+    table = TABLES[kind]
+    groups = _alternatives(words)
+    clauses, params = _where(filters or {}, "t")
+    extra = (" AND " + " AND ".join(clauses)) if clauses else ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tsq = _tsquery(groups)
+            text = " ".join(words)
+            base = f"FROM {table} t WHERE t.search_vector @@ to_tsquery('simple', %s){extra}"
+            cursor.execute(f"SELECT COUNT(*) {base}", [tsq, *params])  # noqa: S608
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT t.id {base} ORDER BY ts_rank(t.search_vector, to_tsquery('simple', %s)) "  # noqa: S608
+                f"+ similarity(t.search_name, %s) DESC, t.id LIMIT %s OFFSET %s",
+                [tsq, *params, tsq, text, limit, offset],
+            )
+        else:
+            match = _fts5_match(groups)
+            base = (f"FROM {table}_fts f JOIN {table} t ON t.id = f.rowid "  # noqa: S608
+                    f"WHERE {table}_fts MATCH %s{extra}")
+            cursor.execute(f"SELECT COUNT(*) {base}", [match, *params])  # noqa: S608
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT t.id {base} ORDER BY bm25({table}_fts, 10.0, 1.0), t.id LIMIT %s OFFSET %s",  # noqa: S608
+                [match, *params, limit, offset],
+            )
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids, total
+
+
+def in_order(queryset, ids):
+    """The objects of ``queryset`` with these ids, in the order of ``ids``."""
+    objects = {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
+    return [objects[i] for i in ids if i in objects]

@@ -1,0 +1,1 @@
+"""Registry fixtures (sectors, make_org, make_product) live in tests/conftest.py, shared by every app."""
