@@ -330,14 +330,16 @@ def test_openapi_description(client):
     assert schema["info"]["version"] == "1"
     assert schema["security"] == []
     assert set(schema["paths"]) == {f"{BASE}/{p}" for p in (
-        "regions", "provinces", "organizations", "organizations/{id}", "products")}
+        "regions", "provinces", "organizations", "organizations/{id}", "products",
+        "editions", "editions/{id}", "editions/{id}/exhibitors")}
     for operations in schema["paths"].values():
         assert set(operations) == {"get"}
         assert "security" not in operations["get"]
     operation_ids = {path.removeprefix(BASE): ops["get"]["operationId"] for path, ops in schema["paths"].items()}
     assert operation_ids == {"/regions": "list_regions", "/provinces": "list_provinces",
                              "/organizations": "list_organizations", "/organizations/{id}": "get_organization",
-                             "/products": "list_products"}
+                             "/products": "list_products", "/editions": "list_editions",
+                             "/editions/{id}": "get_edition", "/editions/{id}/exhibitors": "list_exhibitors"}
     parameters = {p["name"] for p in schema["paths"][f"{BASE}/organizations"]["get"]["parameters"]}
     assert parameters == {"q", "region", "province", "legal_form", "sector", "page"}
     components = schema["components"]["schemas"]

@@ -2,11 +2,19 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from tadamon.core.models import ActivityLog
 from tadamon.registry.duplicates import core_name, duplicate_id_groups, find_duplicates, number_key
 from tadamon.registry.models import Organization, Product
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """These tests read messages in English: run them with English active (URLs under /en/)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

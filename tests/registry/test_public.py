@@ -187,7 +187,7 @@ def test_organization_page_content_and_open_graph(client, directory):
     assert f'<meta property="og:image" content="http://testserver{directory["photo"].image.url}">' in html
     assert 'hreflang="fr"' in html
     assert "og:description" in html
-    assert "Verified by the regional team" in html  # until the catalogue translates it
+    assert "تم التحقق منها من طرف الفريق الجهوي" in html
 
 
 def test_organization_page_in_french_uses_french(client, directory):

@@ -5,7 +5,7 @@ within v1. Every response is built field by field in :mod:`tadamon.api.registry`
 model field never leaks out by accident.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
@@ -112,3 +112,71 @@ class OrganizationDetail(OrganizationItem):
     logo: str | None = Field(description="Absolute URL of the logo, or null.")
     verified: bool = Field(description="Checked by the regional council's staff.")
     products: list[Product] = Field(description="The products shown on the public page, by Arabic name.")
+
+
+# ---- fairs ---------------------------------------------------------------------------------------
+
+EditionKind = Literal["regional_fair", "thematic_fair", "communication_day", "consultation"]
+EditionStatus = Literal["call_open", "call_closed", "selection_published", "running", "closed"]
+
+
+class EditionItem(Schema):
+    id: int
+    region: str = Field(description="Region code, e.g. `03`.")
+    kind: EditionKind
+    number: int = Field(description="Edition number: 3 for the 3rd edition.")
+    title_ar: str
+    title_fr: str
+    slogan_ar: str
+    slogan_fr: str
+    starts_on: date
+    ends_on: date
+    status: EditionStatus
+    call_open: bool = Field(description="The call for exhibitors accepts applications now.")
+    call_closes_at: datetime | None = Field(description="Deadline of the call (ISO 8601 with time zone).")
+    url: str = Field(description="Absolute URL of the edition's public page (Arabic).")
+
+
+class EditionPage(Schema):
+    count: int
+    items: list[EditionItem] = Field(description=f"At most {PAGE_SIZE} editions.")
+
+
+class PoleItem(Schema):
+    id: int
+    kind: str = Field(description="`products`, `international`, `institutional`, `partners`, `agora`, …")
+    name_ar: str
+    name_fr: str
+    capacity: int = Field(description="Capacity in exhibitors.")
+    stands: int
+
+
+class PartnerItem(Schema):
+    name_ar: str
+    name_fr: str
+    role: Literal["organizer", "partner", "sponsor"]
+    website: str
+    logo: str | None
+
+
+class EditionDetail(EditionItem):
+    description_ar: str
+    description_fr: str
+    venue_ar: str
+    venue_fr: str
+    venue_address: str
+    area_m2: int | None
+    opens_at: str | None = Field(description="Daily opening time, `HH:MM`, Africa/Casablanca.")
+    closes_at: str | None = Field(description="Daily closing time, `HH:MM`, Africa/Casablanca.")
+    selection_published: bool
+    poles: list[PoleItem]
+    partners: list[PartnerItem]
+
+
+class ExhibitorItem(OrganizationItem):
+    pole: int | None = Field(description="Id of the pole the exhibitor shows in.")
+
+
+class ExhibitorPage(Schema):
+    count: int
+    items: list[ExhibitorItem] = Field(description=f"At most {PAGE_SIZE} exhibitors.")

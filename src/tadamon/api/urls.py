@@ -8,11 +8,11 @@ from ninja import NinjaAPI
 
 from tadamon.core.decorators import public
 
-from . import docs, registry
+from . import docs, fairs, registry
 
 DESCRIPTION = f"""\
 The public data of Tadamon's registry of social and solidarity economy (SSE) organizations:
-organizations, their products, regions and provinces.
+organizations, their products, regions and provinces; the editions of fairs and their exhibitors.
 
 * **Anonymous and read-only**: no authentication, no key; only `GET`.
 * **Public data only**: what the public directory shows. Inactive or merged organizations are
@@ -42,6 +42,7 @@ api = NinjaAPI(
     openapi_extra={"security": []},
 )
 api.add_router("", registry.router)
+api.add_router("", fairs.router)
 api.add_router("", docs.router)
 
 urlpatterns = api.urls[0]
