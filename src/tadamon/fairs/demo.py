@@ -7,17 +7,28 @@
   (80 exhibitors), at most 5 from outside the region, AGORA, partners pole.
 - Marrakech-Safi, 2nd regional SSE fair: 27 January – 2 February 2025, Place du 16 Novembre,
   2,000 m², about 170 exhibitors, institutional wing, training-workshop space.
+
+The past editions get their exhibitors (as many of the demo's organizations as their poles hold),
+so that their public pages list them. Two editions are to come: Fès-Meknès's 4th fair, whose call
+is open so that the demo's cooperative can apply, and Marrakech-Safi's 3rd fair, whose call is
+closed with scored applications waiting for the selection, so that staff can run it.
 """
 
-from datetime import date, time, timedelta
+import random
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tadamon.core.models import Region
+from tadamon.registry.demo import DEMO_REPRESENTATIVE
+from tadamon.registry.models import Organization
 
-from .models import Criterion, Edition, EditionPartner, Institution, Pole
+from .models import Application, Criterion, Edition, EditionPartner, Institution, Pole, Review
+from .services import weighted_score
+
+DEMO_STAFF = {"03": "fes@tadamon.ma", "07": "marrakech@tadamon.ma"}
 
 INSTITUTIONS = [
     ("council_fm", "مجلس جهة فاس مكناس", "Conseil de la Région Fès-Meknès"),
@@ -156,4 +167,73 @@ def load_demo():
         ])
         _partners(e, inst, [("council_fm", o), ("wilaya_fm", p), ("ministry", p), ("odco", p)])
         _criteria(e)
-    return f"fairs demo: {created} editions created ({Edition.objects.with_scopes_disabled().count()} in all)"
+
+        e, new = _edition(
+            marrakech, "3e Salon régional de l'économie sociale et solidaire", kind=Edition.Kind.REGIONAL_FAIR,
+            number=3, title_ar="المعرض الجهوي الثالث للاقتصاد الاجتماعي والتضامني",
+            slogan_ar="من أجل اقتصاد اجتماعي وتضامني منصف ودامج", slogan_fr="Pour une ESS équitable et inclusive",
+            starts_on=start + timedelta(days=20), ends_on=start + timedelta(days=26), opens_at=time(10),
+            closes_at=time(22), venue_name_ar="ساحة 16 نونبر، مراكش", venue_name_fr="Place du 16 Novembre, Marrakech",
+            area_m2=2000, status=Edition.Status.CALL_CLOSED, call_opens_at=now - timedelta(days=40),
+            call_closes_at=now - timedelta(days=5), outside_region_max=10, women_led_min_share="0.40",
+            allowed_legal_forms=["cooperative", "association", "mutual", "social_enterprise"])
+        created += new
+        _poles(e, [
+            ("marketing", "فضاء العرض والتسويق", "Espace d'exposition et de commercialisation", 60, 30, True),
+            ("institutional_wing", "الجناح المؤسساتي", "Aile institutionnelle", 16, 8, False),
+            ("workshops", "فضاء الورشات التكوينية", "Espace des ateliers de formation", 0, 0, False),
+        ])
+        _partners(e, inst, [("council_ms", o), ("ministry", p), ("entraide", p), ("albarid", p)])
+        _criteria(e)
+        applications = _demo_applications()
+    return (f"fairs demo: {created} editions created ({Edition.objects.with_scopes_disabled().count()} in all), "
+            f"{applications} applications created")
+
+
+def _demo_applications():
+    """Exhibitors of the past editions, and scored applications waiting for Marrakech-Safi's selection.
+    Idempotent: an edition that already has applications is left alone."""
+    from django.contrib.auth import get_user_model
+
+    staff = {code: get_user_model().objects.filter(email=email).first() for code, email in DEMO_STAFF.items()}
+    demo_user = get_user_model().objects.filter(email=DEMO_REPRESENTATIVE).first()
+    created = 0
+    for edition in Edition.objects.select_related("region").order_by("starts_on", "pk"):
+        author = staff.get(edition.region.code)
+        pole = edition.poles.filter(accepts_applications=True).first()
+        if author is None or pole is None or edition.applications.exists():
+            continue
+        if edition.status not in (Edition.Status.CLOSED, Edition.Status.CALL_CLOSED):
+            continue  # the open call is for the demo's cooperative to try
+        rng = random.Random(edition.pk)  # noqa: S311 (demo data, not secrets)
+        local = list(Organization.objects.filter(region=edition.region, is_active=True).exclude(
+            representations__user=demo_user).order_by("pk"))
+        outside = list(Organization.objects.exclude(region=edition.region).filter(is_active=True).exclude(
+            representations__user=demo_user).order_by("pk"))
+        rng.shuffle(local)
+        rng.shuffle(outside)
+        past = edition.status == Edition.Status.CLOSED
+        wanted = pole.capacity if past else pole.capacity * 2
+        n_outside = min(len(outside), (edition.outside_region_max or 0) + (0 if past else 4))
+        chosen = outside[:n_outside] + local[:max(0, wanted - n_outside)]
+        status = Application.Status.CONFIRMED if past else Application.Status.ELIGIBLE
+        criteria = list(edition.criteria.all())
+        for organization in chosen:
+            application = Application.objects.create(
+                edition=edition, organization=organization, created_by=author, pole=pole, status=status,
+                declaration_accepted=True, first_participation=rng.random() < 0.4,
+                needs_power=rng.random() < 0.3, needs_step_free=rng.random() < 0.05,
+                submitted_at=edition.call_closes_at or timezone.now())
+            products = list(organization.products.order_by("pk")[:2])
+            application.products.set(products)
+            if not past and criteria:
+                scores = {str(c.pk): rng.randint(4, 10) for c in criteria}
+                Review.objects.create(application=application, reviewer=author, scores=scores)
+                application.score = weighted_score(edition, application.reviews.all())
+                application.save(update_fields=["score"])
+            created += 1
+        if past and chosen:
+            edition.selection_published_at = timezone.make_aware(
+                datetime.combine(edition.starts_on - timedelta(days=20), time(12)))
+            edition.save(update_fields=["selection_published_at"])
+    return created

@@ -1,0 +1,50 @@
+"""The demo's editions follow the seed articles; past ones list exhibitors, one waits for selection."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django_scopes import scopes_disabled
+
+from tadamon.fairs.models import Application, Edition
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load-demo", verbosity=0)
+    with scopes_disabled():
+        yield {e.title_fr: e for e in Edition.objects.select_related("region")}
+
+
+def test_seed_editions(demo):
+    with scopes_disabled():
+        innovative = demo["1er Salon des coopératives innovantes"]
+        assert (innovative.starts_on, innovative.ends_on, innovative.area_m2) == (
+            date(2024, 2, 20), date(2024, 2, 24), 1500)
+        exhibitors = innovative.applications.filter(status=Application.Status.CONFIRMED)
+        assert exhibitors.count() == 80
+        assert sum(a.outside_region for a in exhibitors.select_related("organization")) <= 5
+        marrakech = Edition.objects.get(region__code="07", number=2)
+        assert marrakech.area_m2 == 2000 and marrakech.applications.count() == 170
+        fes = Edition.objects.get(region__code="03", number=3)
+        assert fes.poles.get(kind="products").capacity == 260 and fes.poles.get(kind="products").stands == 130
+        assert "السنغال" in fes.poles.get(kind="international").description_ar
+
+
+def test_open_call_and_pending_selection(demo):
+    with scopes_disabled():
+        open_call = Edition.objects.get(region__code="03", number=4)
+        assert open_call.call_is_open() and not open_call.applications.exists()
+        pending = Edition.objects.get(region__code="07", number=3)
+        assert pending.status == Edition.Status.CALL_CLOSED
+        applications = pending.applications.all()
+        assert applications.count() > pending.poles.get(accepts_applications=True).capacity
+        assert all(a.score is not None and a.status == Application.Status.ELIGIBLE for a in applications)
+
+
+def test_loading_twice_adds_nothing(demo):
+    with scopes_disabled():
+        before = Application.objects.count()
+    call_command("load-demo", verbosity=0)
+    with scopes_disabled():
+        assert Application.objects.count() == before
