@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tadamon.accounts",
     "tadamon.registry",
     "tadamon.fairs",
+    "tadamon.programme",
     "tadamon.api",
 ]
 

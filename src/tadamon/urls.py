@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("tadamon.accounts.urls")),
     path("", include("tadamon.registry.urls")),
     path("", include("tadamon.fairs.urls")),
+    path("", include("tadamon.programme.urls")),
     path("", include("tadamon.core.urls")),
     prefix_default_language=True,
 )
