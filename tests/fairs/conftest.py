@@ -41,7 +41,7 @@ def applicant(make_user, make_org, make_product):
     """A representative with an organization of Fès-Meknès that has a product with a photo."""
 
     def make(email="rep@example.ma", name="تعاونية الأمل", women_led=False, province="03.131"):
-        user = make_user(email)
+        user = make_user(email, phone="0612345678")  # the decision also goes by text message
         org = make_org(name, f"Coopérative {email}", province=province, women_led=women_led,
                        created_on=date(2015, 1, 1), registration_number=email)
         with scopes_disabled():

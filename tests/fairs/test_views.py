@@ -128,7 +128,8 @@ def test_partner_viewer_cannot_score_or_publish(client, edition, open_applicatio
                        {"status": "call_closed"}).status_code == 403
 
 
-def test_staff_review_select_publish_and_applicant_gets_letter(client, edition, open_application, fes_staff):
+def test_staff_review_select_publish_and_applicant_gets_letter(client, edition, open_application, fes_staff,
+                                                                django_capture_on_commit_callbacks):
     pytest.importorskip("tadamon.fairs.selection")
     user, org, product = open_application
     application = _apply(client, edition, user, product)
@@ -148,7 +149,8 @@ def test_staff_review_select_publish_and_applicant_gets_letter(client, edition, 
     assert [a.pk for a in page.context["rows"]["selected"]] == [application.pk]
     mail.outbox.clear()
     sms.outbox.clear()
-    client.post(reverse("fairs:manage_selection", args=[edition.pk]), {"publish": "1"})
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications leave once the publication commits
+        client.post(reverse("fairs:manage_selection", args=[edition.pk]), {"publish": "1"})
     with scopes_disabled():
         application.refresh_from_db()
         edition.refresh_from_db()
