@@ -288,14 +288,21 @@ def build_instance(edition):
     return {"capacity": capacity, "quotas": quotas, "applications": applications}
 
 
-@transaction.atomic
 def run_selection(actor, edition, *, time_limit=30, request=None):
-    """Compute the best selection (not yet published): staff look, pin, re-run, then publish."""
-    from .models import SelectionRun
+    """Compute the best selection (not yet published): staff look, pin, re-run, then publish.
+
+    The solver runs outside any transaction (it may take seconds); its result is then written in one."""
     from .selection import solve
 
     instance = build_instance(edition)
     result = solve(instance, time_limit=time_limit)
+    return _save_selection_run(actor, edition, instance, result, request=request)
+
+
+@transaction.atomic
+def _save_selection_run(actor, edition, instance, result, *, request=None):
+    from .models import SelectionRun
+
     run = SelectionRun.objects.create(edition=edition, created_by=actor, instance=instance, result=result)
     explanations = result.get("explanations", {})
     waitlist = {str(i): n for n, i in enumerate(result.get("waitlist", []), start=1)}
