@@ -44,8 +44,9 @@ def home(request):
     """The landing page for visitors; for signed-in users, the home of their main role."""
     role = roles.primary_role(request.user)
     context = {"role": role, "sections": []}
-    for builder in HOME_SECTIONS.get(role, []):
-        context["sections"].append(builder(request))
+    if request.user.is_authenticated:  # visitors see the landing page, without sections
+        for builder in HOME_SECTIONS.get(role, []):
+            context["sections"].append(builder(request))
     if role in (Role.NATIONAL_ADMIN, Role.REGIONAL_STAFF, Role.PARTNER_VIEWER):
         regions = Region.objects.all() if role == Role.NATIONAL_ADMIN else Region.objects.filter(
             pk__in=roles.regions_for(request.user))

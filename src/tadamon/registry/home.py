@@ -1,8 +1,9 @@
 """Sections of the home screen contributed by the registry.
 
 Representatives see the organizations they represent, with links to edit them and add products,
-and their requests still waiting or refused. Users without any role see the visitor's landing page
-(core decides); nothing is added for them here.
+and their requests still waiting or refused. Signed-in users without any role yet (a new account, a
+request still waiting) see the same section: their requests, and how to register their organization
+or find it in the directory.
 """
 
 from django.db.models import Count
@@ -14,6 +15,7 @@ from tadamon.core.views import register_home_section
 from .models import Representation
 
 
+@register_home_section(None)
 @register_home_section(REPRESENTATIVE)
 def representative_section(request):
     with scopes_disabled():
