@@ -11,7 +11,7 @@ import warnings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -33,6 +33,10 @@ def clean_image(uploaded, *, max_bytes=MAX_UPLOAD_BYTES, max_side=MAX_SIDE):
         raise ValidationError(_("This picture is too large."), code="too_large")
     not_a_picture = ValidationError(
         _("This file is not a picture we can read. Send a JPEG or PNG photo."), code="invalid")
+    # WeasyPrint turns on Pillow's process-wide "load truncated images" when it is imported; a
+    # truncated upload must still be refused, and nothing Tadamon renders needs that setting
+    # (every stored picture went through this function).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
