@@ -39,12 +39,17 @@ run: install
 	$(TADAMON) migrate --noinput
 	$(TADAMON) run-demo-server 127.0.0.1:$(PORT)
 
-## Debian's Chromium for the browser tests (never a downloaded browser).
+## Debian's Chromium for the browser tests (never a downloaded browser), and poppler-utils (pdftotext,
+## pdftoppm) to read back the PDFs the tests make.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq poppler-utils >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)); \
+	  else echo "pdftotext is missing: install Debian's poppler-utils package (PDF text tests will be skipped)"; fi; }
 
 ## Install the development tools and run the whole suite.
 test: install-dev browser
