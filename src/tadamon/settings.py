@@ -228,6 +228,9 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tadamon <no-reply@tadamon.ma>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Links in messages sent without a request (reminders from the worker or cron): the site's address.
+TADAMON_BASE_URL = env("TADAMON_BASE_URL", "").rstrip("/")
+
 # Text messages: a console backend until a gateway is configured (see tadamon.core.sms).
 TADAMON_SMS_BACKEND = env("TADAMON_SMS_BACKEND", "tadamon.core.sms.ConsoleBackend")
 
