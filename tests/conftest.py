@@ -7,6 +7,37 @@ from tadamon.core.models import Province, Region, Role, RoleAssignment
 from tadamon.registry.models import LegalForm, Organization, Product, Sector
 
 PASSWORD = "correct-horse-battery"
+
+#: Set when a test of the current module ran in a transaction that ends with a flush.
+_FLUSHED = {"flag": False}
+
+
+@pytest.fixture(autouse=True)
+def _note_flushing_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        _FLUSHED["flag"] = True
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_the_database_as_found(django_db_setup, django_db_blocker):
+    """After a module with transactional tests, put back what the migrations loaded.
+
+    A transactional test with serialized rollback restores the data before it runs, but leaves
+    every table empty after it. pytest-django runs transactional tests after the other database
+    tests, yet a test that reaches the database only through ``request.getfixturevalue()`` counts
+    as database-free and runs later still: it must find the reference data too."""
+    yield
+    if not _FLUSHED["flag"]:
+        return
+    _FLUSHED["flag"] = False
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 FES_MEKNES = "03"
 MARRAKECH_SAFI = "07"
 

@@ -64,24 +64,6 @@ def browser(django_db_setup):
         chromium.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _leave_the_database_as_found(django_db_setup, django_db_blocker):
-    """After a module of browser tests, put back what the migrations loaded.
-
-    A transactional test with serialized rollback restores the data before it runs, but leaves
-    every table empty after it. pytest-django runs transactional tests after the other database
-    tests, yet a test that reaches the database only through ``request.getfixturevalue()`` counts
-    as database-free and runs later still: it must find the reference data too."""
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
-
-
 @pytest.fixture
 def page(browser, live_server, django_db_serialized_rollback):
     """A new page in its own context (no cookies carried over), 360×740, Arabic.
