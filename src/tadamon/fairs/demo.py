@@ -186,8 +186,10 @@ def load_demo():
         _partners(e, inst, [("council_ms", o), ("ministry", p), ("entraide", p), ("albarid", p)])
         _criteria(e)
         applications = _demo_applications()
+    from .demo_floor import load_floor_demo
+
     return (f"fairs demo: {created} editions created ({Edition.objects.with_scopes_disabled().count()} in all), "
-            f"{applications} applications created")
+            f"{applications} applications created; {load_floor_demo()}")
 
 
 def _demo_applications():

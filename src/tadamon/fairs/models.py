@@ -393,3 +393,18 @@ class SelectionRun(models.Model):
         if not self.region_id:
             self.region_id = self.edition.region_id
         super().save(*args, **kwargs)
+
+
+# The floor plan, placements, badges and check-in live in their own module.
+from .floor_models import (  # noqa: E402, F401
+    AllocationRun,
+    Area,
+    Attendance,
+    Badge,
+    DocumentJob,
+    FloorPlan,
+    Participation,
+    PlanSpace,
+    Stand,
+    StandAssignment,
+)

@@ -1,5 +1,6 @@
-from .views import apply, manage, public
+from .views import allocation, apply, badges, checkin, exhibitor, floor, manage, public
 
 app_name = "fairs"
 
-urlpatterns = public.urlpatterns + apply.urlpatterns + manage.urlpatterns
+urlpatterns = (public.urlpatterns + apply.urlpatterns + manage.urlpatterns + floor.urlpatterns
+               + allocation.urlpatterns + badges.urlpatterns + checkin.urlpatterns + exhibitor.urlpatterns)
