@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from tadamon.core.pdf import font_face_css
+from tadamon.core.pdf import stylesheets as pdf_stylesheets
 from tadamon.registry.models import Representation
 
 from .floor_models import Badge, DocumentJob, Participation, StandAssignment
@@ -169,26 +169,13 @@ def _public_path(organization):
         return organization.get_absolute_url()
 
 
-#: Fonts of the badges and signs. DejaVu Sans first: its Arabic letters have one glyph per letter and
-#: form, so the PDF's text can be searched, copied and read aloud (Noto Sans Arabic draws the dots of
-#: ب ت ث ن ي as separate marks on one shared glyph, and the text taken out of such a PDF comes out
-#: wrong). The packaged Noto Sans Arabic stays as the fallback on a machine without DejaVu.
-FONTS_CSS = "body { font-family: 'DejaVu Sans', 'Noto Sans Arabic', sans-serif; }"
-
-
-def _stylesheets(font_config):
-    from weasyprint import CSS
-
-    return [CSS(string=font_face_css() + FONTS_CSS, font_config=font_config)]
-
-
 def render_documents(template, chunks, context, progress=None):
     """Render ``template`` once per chunk of items and join all pages into one PDF (bytes)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    stylesheets = _stylesheets(font_config)
+    stylesheets = pdf_stylesheets(font_config)
     documents = []
     done = 0
     for chunk in chunks:
