@@ -196,3 +196,42 @@ def test_sending_twice_keeps_one_submission(client, edition, open_application):
         application.refresh_from_db()
         assert application.status == S.ELIGIBLE  # a stale form never writes the status back
         assert ActivityLog.objects.filter(action="application.submitted", object_id=str(application.pk)).count() == 1
+
+
+def test_staff_add_and_remove_quotas_that_the_selection_applies(client, edition, fes_staff, marrakech_staff,
+                                                                 fes_partner):
+    from tadamon.core.models import ActivityLog
+    from tadamon.fairs.models import SelectionQuota
+    from tadamon.fairs.services import build_instance
+
+    url = reverse("fairs:manage_add_quota", args=[edition.pk])
+    good = {"name": "every province", "applies_to": "", "group_by": "province", "minimum": "2"}
+    client.force_login(marrakech_staff)
+    assert client.post(url, good).status_code == 404  # another region's edition
+    client.force_login(fes_partner)
+    assert client.post(url, good).status_code == 403  # partners read only
+    client.force_login(fes_staff)
+    # Bad input changes nothing: no limit, an unknown province, a share over 100 %.
+    for bad in ({"name": "x"}, {"name": "x", "applies_to": "province", "value": "99.999", "minimum": "1"},
+                {"name": "x", "max_share": "140"}):
+        client.post(url, bad)
+    with scopes_disabled():
+        assert not SelectionQuota.objects.exists()
+    client.post(url, good)
+    client.post(url, {"name": "women", "applies_to": "women_led", "min_share": "40"})
+    client.post(url, {"name": "women", "applies_to": "women_led", "min_share": "40"})  # same name: refused
+    with scopes_disabled():
+        quotas = build_instance(edition)["quotas"]
+        assert {"name": "every province", "group_by": "province", "min": 2} in quotas
+        assert {"name": "women", "where": {"women_led": True}, "min_share": 0.4} in quotas
+        assert SelectionQuota.objects.count() == 2
+        assert ActivityLog.objects.filter(action="edition.configured").count() == 2
+        quota = SelectionQuota.objects.get(name="women")
+    page = client.get(reverse("fairs:manage_edition", args=[edition.pk])).content.decode()
+    assert "every province" in page
+    client.force_login(marrakech_staff)
+    assert client.post(reverse("fairs:manage_remove_quota", args=[quota.pk])).status_code == 404
+    client.force_login(fes_staff)
+    client.post(reverse("fairs:manage_remove_quota", args=[quota.pk]))
+    with scopes_disabled():
+        assert not SelectionQuota.objects.filter(pk=quota.pk).exists()

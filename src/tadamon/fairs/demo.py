@@ -25,7 +25,7 @@ from tadamon.core.models import Region
 from tadamon.registry.demo import DEMO_REPRESENTATIVE
 from tadamon.registry.models import Organization
 
-from .models import Application, Criterion, Edition, EditionPartner, Institution, Pole, Review
+from .models import Application, Criterion, Edition, EditionPartner, Institution, Pole, Review, SelectionQuota
 from .services import weighted_score
 
 DEMO_STAFF = {"03": "fes@tadamon.ma", "07": "marrakech@tadamon.ma"}
@@ -185,6 +185,8 @@ def load_demo():
         ])
         _partners(e, inst, [("council_ms", o), ("ministry", p), ("entraide", p), ("albarid", p)])
         _criteria(e)
+        SelectionQuota.objects.get_or_create(edition=e, name="توازن القطاعات · équilibre des secteurs", defaults={
+            "group_by": SelectionQuota.GroupBy.SECTOR, "max_share": 40})
         applications = _demo_applications()
     from .demo_floor import load_floor_demo
 

@@ -184,6 +184,45 @@ class CriterionForm(forms.ModelForm):
         return weight
 
 
+class QuotaForm(forms.ModelForm):
+    class Meta:
+        from .models import SelectionQuota
+
+        model = SelectionQuota
+        fields = ["name", "pole", "applies_to", "value", "group_by", "minimum", "maximum", "min_share", "max_share"]
+
+    def __init__(self, *args, edition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        if edition is not None:
+            self.fields["pole"].queryset = edition.poles.filter(accepts_applications=True)
+
+    def clean(self):
+        from tadamon.core.models import Province
+        from tadamon.registry.models import Sector
+
+        data = super().clean()
+        applies_to, value = data.get("applies_to"), (data.get("value") or "").strip()
+        data["value"] = value
+        if applies_to == "province" and not Province.objects.filter(code=value).exists():
+            self.add_error("value", _("Type the code of a province, e.g. 03.131."))
+        if applies_to == "sector" and not Sector.objects.filter(key=value).exists():
+            self.add_error("value", _("Type the key of a sector, e.g. terroir."))
+        bounds = [data.get(k) for k in ("minimum", "maximum", "min_share", "max_share")]
+        if all(b is None for b in bounds):
+            raise forms.ValidationError(_("Give at least one limit: at least, at most, or a share."))
+        for low, high in (("minimum", "maximum"), ("min_share", "max_share")):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, _("The upper limit is below the lower one."))
+        for key in ("min_share", "max_share"):
+            if data.get(key) is not None and data[key] > 100:
+                self.add_error(key, _("A share goes from 0 to 100 %."))
+        if self.edition is not None and data.get("name") and self.edition.quotas.filter(
+                name=data["name"]).exists():
+            self.add_error("name", _("Another quota of this edition has this name."))
+        return data
+
+
 class QuestionForm(forms.ModelForm):
     class Meta:
         from .models import CallQuestion

@@ -395,6 +395,66 @@ class SelectionRun(models.Model):
         super().save(*args, **kwargs)
 
 
+class SelectionQuota(models.Model):
+    """A rule of the selection, set by staff: e.g. at least 2 exhibitors from every province, at most
+    30 of one sector, at least 40 % women-led. The selection engine reads it as a QUOTA of the
+    ``select-exhibitors`` contract (docs/commands.md)."""
+
+    class AppliesTo(models.TextChoices):
+        ALL = "", _("every selected application")
+        OUTSIDE_REGION = "outside_region", _("organizations from outside the region")
+        WOMEN_LED = "women_led", _("women-led organizations")
+        PROVINCE = "province", _("organizations of one province")
+        SECTOR = "sector", _("organizations of one sector")
+
+    class GroupBy(models.TextChoices):
+        NONE = "", _("all together")
+        PROVINCE = "province", _("for each province")
+        SECTOR = "sector", _("for each sector")
+        ORGANIZATION = "organization", _("for each organization")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="quotas")
+    name = models.CharField(_("name"), max_length=120,
+                            help_text=_("Shown when quotas conflict, e.g. “every province”."))
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             verbose_name=_("pole"), help_text=_("Empty: all the poles together."))
+    applies_to = models.CharField(_("counts"), max_length=20, choices=AppliesTo.choices, blank=True)
+    value = models.CharField(_("province or sector"), max_length=40, blank=True,
+                             help_text=_("A province code (e.g. 03.131) or a sector key (e.g. terroir)."))
+    group_by = models.CharField(_("counted"), max_length=20, choices=GroupBy.choices, blank=True)
+    minimum = models.PositiveIntegerField(_("at least"), null=True, blank=True)
+    maximum = models.PositiveIntegerField(_("at most"), null=True, blank=True)
+    min_share = models.PositiveSmallIntegerField(_("at least (% of the selected)"), null=True, blank=True)
+    max_share = models.PositiveSmallIntegerField(_("at most (% of the selected)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("selection quota")
+        verbose_name_plural = _("selection quotas")
+
+    def __str__(self):
+        return self.name
+
+    def as_contract(self):
+        """The QUOTA object of the selection engine's input."""
+        quota = {"name": self.name}
+        if self.pole_id:
+            quota["pole"] = str(self.pole_id)
+        if self.applies_to in (self.AppliesTo.OUTSIDE_REGION, self.AppliesTo.WOMEN_LED):
+            quota["where"] = {self.applies_to: True}
+        elif self.applies_to:
+            quota["where"] = {self.applies_to: self.value}
+        if self.group_by:
+            quota["group_by"] = self.group_by
+        for key, value in (("min", self.minimum), ("max", self.maximum)):
+            if value is not None:
+                quota[key] = value
+        for key, value in (("min_share", self.min_share), ("max_share", self.max_share)):
+            if value is not None:
+                quota[key] = value / 100
+        return quota
+
+
 # The floor plan, placements, badges and check-in live in their own module.
 from .floor_models import (  # noqa: E402, F401
     AllocationRun,

@@ -17,6 +17,7 @@ S = Application.Status
 
 activity.register_actions({
     "edition.status_changed": _("edition status changed"),
+    "edition.configured": _("edition settings changed"),
     "application.created": _("application started"),
     "application.submitted": _("application submitted"),
     "application.returned": _("application returned for completion"),
@@ -47,6 +48,28 @@ def change_edition_status(actor, edition, status, *, request=None):
     activity.record(actor, "edition.status_changed", edition, before={"status": before}, after={"status": status},
                     request=request)
     return edition
+
+
+def record_configuration(actor, edition, *, before=None, after=None, request=None):
+    """Log a change of an edition's settings (its form, a pole, a criterion, a quota, …)."""
+    activity.record(actor, "edition.configured", edition, before=before, after=after, request=request)
+
+
+@transaction.atomic
+def add_quota(actor, edition, form, *, request=None):
+    quota = form.save(commit=False)
+    quota.edition = edition
+    quota.save()
+    record_configuration(actor, edition, after={"quota added": quota.as_contract()}, request=request)
+    return quota
+
+
+@transaction.atomic
+def remove_quota(actor, quota, *, request=None):
+    edition = quota.edition
+    before = quota.as_contract()
+    quota.delete()
+    record_configuration(actor, edition, before={"quota removed": before}, request=request)
 
 
 # ---- applications --------------------------------------------------------------------------------
@@ -274,6 +297,7 @@ def build_instance(edition):
         quotas.append({"name": "women-led minimum share", "where": {"women_led": True},
                        "min_share": float(edition.women_led_min_share)})
     quotas.append({"name": "one application per organization", "group_by": "organization", "max": 1})
+    quotas += [q.as_contract() for q in edition.quotas.all()]
     applications = []
     for a in selection_candidates(edition):
         if a.pole_id is None:

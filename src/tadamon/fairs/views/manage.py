@@ -21,8 +21,17 @@ from tadamon.core.models import Region
 
 from .. import services
 from ..documents import exhibitors_xlsx
-from ..forms import CriterionForm, EditionForm, PoleForm, QuestionForm, RequiredDocumentForm, ReturnForm, ReviewForm
-from ..models import Application, Edition, Pole, Review, SelectionRun
+from ..forms import (
+    CriterionForm,
+    EditionForm,
+    PoleForm,
+    QuestionForm,
+    QuotaForm,
+    RequiredDocumentForm,
+    ReturnForm,
+    ReviewForm,
+)
+from ..models import Application, Edition, Pole, Review, SelectionQuota, SelectionRun
 
 VIEW = "core.view_region"
 MANAGE = "core.manage_region"
@@ -75,6 +84,7 @@ def edition_admin(request, pk):
         "next_statuses": [(s, Edition.Status(s).label) for s in Edition.TRANSITIONS[edition.status]],
         "can_manage": can_manage, "pole_form": PoleForm(), "criterion_form": CriterionForm(),
         "question_form": QuestionForm(), "document_form": RequiredDocumentForm(),
+        "quotas": edition.quotas.select_related("pole"), "quota_form": QuotaForm(edition=edition),
     })
 
 
@@ -84,6 +94,7 @@ def edition_edit(request, pk):
     form = EditionForm(request.POST or None, instance=edition, regions=_managed_regions(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.record_configuration(request.user, edition, after={"changed": form.changed_data}, request=request)
         messages.success(request, _("Saved."))
         return redirect("fairs:manage_edition", pk=edition.pk)
     return render(request, "fairs/manage/edition_form.html", {"form": form, "edition": edition})
@@ -111,6 +122,7 @@ def _add_child(form_class, attach):
             obj = form.save(commit=False)
             obj.edition = edition
             obj.save()
+            services.record_configuration(request.user, edition, after={attach: str(obj)}, request=request)
             messages.success(request, _("Added."))
         else:
             errors = "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
@@ -134,12 +146,38 @@ add_document = _add_child(RequiredDocumentForm, "documents")
 
 
 @permission_required(MANAGE)
+@require_POST
+def add_quota(request, pk):
+    edition = _edition(request, pk, manage=True)
+    form = QuotaForm(request.POST, edition=edition)
+    if form.is_valid():
+        services.add_quota(request.user, edition, form, request=request)
+        messages.success(request, _("Added."))
+    else:
+        errors = "; ".join(" ".join(e) for e in form.errors.values())
+        messages.error(request, _("Nothing was added: %(errors)s") % {"errors": errors})
+    return redirect(f"{edition_admin_url(edition)}#quotas")
+
+
+@permission_required(MANAGE)
+@require_POST
+def remove_quota(request, pk):
+    quota = get_object_or_404(SelectionQuota.objects.select_related("edition"), pk=pk)
+    edition = _edition(request, quota.edition_id, manage=True)
+    services.remove_quota(request.user, quota, request=request)
+    messages.success(request, _("The quota is removed."))
+    return redirect(f"{edition_admin_url(edition)}#quotas")
+
+
+@permission_required(MANAGE)
 def pole_edit(request, pk):
     pole = get_object_or_404(Pole, pk=pk)
     edition = _edition(request, pole.edition_id, manage=True)
     form = PoleForm(request.POST or None, instance=pole)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.record_configuration(request.user, edition, after={"pole": pole.name_fr, "changed": form.changed_data},
+                                      request=request)
         messages.success(request, _("Saved."))
         return redirect("fairs:manage_edition", pk=edition.pk)
     return render(request, "fairs/manage/simple_form.html", {"form": form, "edition": edition, "title": pole.name})
@@ -291,6 +329,8 @@ urlpatterns = [
     path("manage/fairs/<int:pk>/questions/add/", add_question, name="manage_add_question"),
     path("manage/fairs/<int:pk>/documents/add/", add_document, name="manage_add_document"),
     path("manage/fairs/poles/<int:pk>/", pole_edit, name="manage_pole"),
+    path("manage/fairs/<int:pk>/quotas/add/", add_quota, name="manage_add_quota"),
+    path("manage/fairs/quotas/<int:pk>/remove/", remove_quota, name="manage_remove_quota"),
     path("manage/fairs/<int:pk>/applications/", application_list, name="manage_applications"),
     path("manage/fairs/<int:pk>/applications/eligibility/", check_all_eligibility, name="manage_eligibility"),
     path("manage/fairs/applications/<int:pk>/", application_review, name="manage_application"),
