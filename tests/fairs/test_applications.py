@@ -1,6 +1,6 @@
 """Applications: the state machine, the deadline at the second, double submits, eligibility, scores."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -158,3 +158,34 @@ def test_edit_only_until_deadline(edition, applicant):
     assert services.can_edit(application)
     assert not services.can_edit(application, now=edition.call_closes_at + timedelta(seconds=1))
     assert timezone.now() < edition.call_closes_at
+
+
+def test_a_sent_application_can_be_corrected_until_the_deadline(edition, applicant):
+    """An ineligible applicant fixes the application before the deadline and becomes eligible,
+    without a second submission."""
+    from tadamon.core.models import ActivityLog
+
+    user, org, product = applicant()
+    with scopes_disabled():
+        edition.min_age_months = 12
+        edition.save()
+        org.created_on = None
+        org.save()
+        application, _ = services.start_application(user, edition, org)
+        application.pole = edition.poles.first()
+        application.declaration_accepted = True
+        application.save()
+        application.products.set([product])
+    services.submit(user, application)
+    services.check_eligibility(None, application)
+    assert application.status == S.INELIGIBLE
+    assert services.can_edit(application)
+    with scopes_disabled():
+        org.created_on = date(2015, 1, 1)
+        org.save()
+    services.submit(user, application)  # sending again adds no submission
+    services.check_eligibility(None, application)
+    with scopes_disabled():
+        application.refresh_from_db()
+        assert application.status == S.ELIGIBLE
+        assert ActivityLog.objects.filter(action="application.submitted", object_id=str(application.pk)).count() == 1

@@ -75,7 +75,9 @@ def remove_quota(actor, quota, *, request=None):
 # ---- applications --------------------------------------------------------------------------------
 
 #: Which application states each action may start from.
-EDITABLE = {S.DRAFT, S.RETURNED, S.SUBMITTED}
+#: Sent applications: still editable until the deadline; each change re-checks their eligibility.
+SENT = {S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE}
+EDITABLE = {S.DRAFT, S.RETURNED} | SENT
 WITHDRAWABLE = {S.DRAFT, S.SUBMITTED, S.RETURNED, S.ELIGIBLE, S.SELECTED, S.WAITLISTED, S.CONFIRMED}
 
 
@@ -126,8 +128,8 @@ def submit(user, application, *, now=None, request=None):
         # Lock the row so that two clicks at once are taken one after the other.
         list(Application.objects.select_for_update().filter(pk=application.pk).values_list("pk"))
         application.refresh_from_db()
-        if application.status == S.SUBMITTED:
-            return application  # a double submit changes nothing
+        if application.status in SENT:
+            return application  # already sent: a double submit (or a re-send after a change) adds nothing
         if not application.edition.call_is_open(now):
             raise TransitionError(_("The call for exhibitors is closed: applications can no longer be submitted."))
         if application.status not in (S.DRAFT, S.RETURNED):

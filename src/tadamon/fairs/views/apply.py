@@ -85,6 +85,8 @@ def application_step(request, pk, step):
                         messages.info(request, _("This application is already sent."))
                         return redirect("fairs:application", pk=application.pk)
                     _save_step(step, form, application)
+                if current in services.SENT:
+                    services.check_eligibility(None, application, request=request)
                 index = STEP_KEYS.index(step)
                 if index + 1 < len(STEP_KEYS):
                     messages.success(request, _("Saved. You can come back to it until the deadline."))
