@@ -300,11 +300,18 @@ def test_ids_keep_their_type_and_match_by_text():
     assert result["placement"]["2"]["slot"] == 8
 
 
-def test_on_solution_reports_progress():
-    instance = programme(slots(1, 3), [space("A")], [session(1), session(2)])
+def test_on_solution_reports_each_better_placement():
+    instance = programme(slots(2, 3), [space("A"), space("B")], [session(n, duration=1 + n % 2) for n in range(6)])
     found = []
-    solve(instance, on_solution=lambda seconds, value: found.append((seconds, value)))
-    assert found and found[-1][1] == 0 and all(seconds >= 0 for seconds, _value in found)
+    result = solve(instance, on_solution=lambda seconds, value: found.append((seconds, value)))
+    values = [value for _seconds, value in found]
+    assert values and values == sorted(set(values), reverse=True) and values[-1] == result["objective"]
+    assert all(seconds >= 0 for seconds, _value in found)
+
+
+def test_an_empty_programme():
+    assert solve(programme(slots(1, 2), [space("A")], [])) == {
+        "status": "optimal", "objective": 0, "placement": {}, "conflicts": []}
 
 
 # ---- infeasible programmes -----------------------------------------------------------------------
@@ -327,6 +334,7 @@ def test_no_space_for_the_kind_or_the_crowd():
 def test_no_run_of_slots_long_enough():
     instance = programme(slots(2, 2), [space("A")], [session(1, duration=3)])
     assert conflicts(instance) == ["Session 1 lasts 3 slots, but no day has that many slots in a row."]
+    assert conflicts(programme([], [space("A")], [session(1)])) == ["Session 1: there is no slot."]
 
 
 def test_speakers_never_available_for_the_session():

@@ -28,11 +28,16 @@ have a hundred). So the pairs are split:
 Those y give the solver a weak bound (0 until it has tried nearly everything), so for an audience with
 such pairs one redundant row ties them to its slot counts: Σ_u C(N_u, 2), N_u all its sessions in slot
 u, counts each pair once per slot they share, hence is at most the pairs weighted by the slots they can
-share (1 unless both are long). Too many sessions for too few slots then forces a bound: on 5 crowded
-days it let CP-SAT prove optima in seconds where it proved none in 30 s.
+share (1 unless both are long). Too many sessions for too few slots then forces a bound. On the
+benchmark's crowded programmes (60 sessions in 5 days), the bound stayed at 0 without it and no optimum
+above 0 was proven in 30 s; with it, optima of 1 to 3 are proven in 2-4 s (one case still ends with a
+bound of 6 for a best of 7 after 60 s).
 
-The result's objective is recounted from the placement with `objective`, so it is the true count even when
-the time ran out before the proof (at the optimum the solver's value is the same).
+The search runs twice: first for any placement, without the objective (a model several times smaller,
+whose first placement comes much sooner on large programmes and which proves infeasibility sooner), then
+for the best, from that placement as a complete hint; the better of the two is kept. The result's
+objective is recounted from the placement as `objective` does, so it is the true count even when the time
+ran out before the proof (at the optimum the solver's value is the same).
 
 When there is no placement, `conflicts` says why in plain sentences: first what can be seen session by
 session (no space suits its kind and attendance; no run of its length in a day where all its speakers are
@@ -140,9 +145,9 @@ def solve(instance: dict, time_limit: float = 30, workers: int = 0,
     `slots` and `spaces`. "feasible" means the time ran out before the optimum was proven. `workers` is
     the number of search threads (0: one per core, at least 8, see `_solver`); with more than one,
     equally good placements may come out differently from one run to the next. `on_solution(seconds,
-    objective)` is called at each better placement found (seconds since `solve` was called). Raises
-    ValueError on malformed input, and TimeoutError when `time_limit` seconds were not enough to find
-    any placement.
+    objective)` is called at each better placement found (seconds since `solve` was called; the solver's
+    objective, which may count a few pairs too many until the last). Raises ValueError on malformed
+    input, and TimeoutError when `time_limit` seconds were not enough to find any placement.
     """
     started = time.monotonic()
     if isinstance(time_limit, bool) or not isinstance(time_limit, Real) or not time_limit > 0:
@@ -156,11 +161,11 @@ def solve(instance: dict, time_limit: float = 30, workers: int = 0,
         deadline = started + time_limit
         return _infeasible(messages + _explain(data, domains, include, deadline, known=True))
 
+    # First any placement, then the best (with 300 sessions in 24 spaces, the model without the objective
+    # has a placement in 5 s, the one with it had none after 40 s).
     built = _Model(data, domains, include, enforce=False)
-    built.add_objective()
     solver = _solver(time_limit - (time.monotonic() - started), workers)
-    callback = _Progress(on_solution, started) if on_solution else None
-    status = solver.solve(built.model, callback)
+    status = solver.solve(built.model)
     if status == cp_model.INFEASIBLE:
         return _infeasible(_explain(data, domains, include, max(started + time_limit, time.monotonic() + 1)))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -168,12 +173,27 @@ def solve(instance: dict, time_limit: float = 30, workers: int = 0,
             raise RuntimeError(f"CP-SAT refused the model: {built.model.validate()}")
         raise TimeoutError(f"No placement found within {time_limit:g} s ({solver.status_name(status)}): "
                            "allow more time.")
-    entries = [(s, t, r) for (s, t, r), var in built.x.items() if solver.boolean_value(var)]
-    entries.sort()
+    entries = sorted(key for key, var in built.x.items() if solver.boolean_value(var))
+    pairs = _count_pairs(data, entries)
+    progress = _Progress(on_solution, started, pairs)
+    progress.report(pairs)
+    optimal = pairs == 0
+    remaining = time_limit - (time.monotonic() - started)
+    if not optimal and remaining > 0.05:
+        built.add_objective()
+        built.hint(entries)
+        solver = _solver(remaining, workers)
+        status = solver.solve(built.model, progress)
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"CP-SAT refused the model: {built.model.validate()}")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            better = sorted(key for key, var in built.x.items() if solver.boolean_value(var))
+            if status == cp_model.OPTIMAL or _count_pairs(data, better) < pairs:
+                entries, optimal = better, status == cp_model.OPTIMAL
     placement = {str(data.sessions[s].id): {"slot": data.slots[t].id, "space": data.spaces[r].id}
                  for s, t, r in entries}
     return {
-        "status": "optimal" if status == cp_model.OPTIMAL else "feasible",
+        "status": "optimal" if optimal else "feasible",
         "objective": _count_pairs(data, entries),
         "placement": placement,
         "conflicts": [],
@@ -370,8 +390,9 @@ def _place_reasons(data, session, t, r):
         reasons.append(_("the space seats %(capacity)s, not the %(attendance)s expected") % {
             "capacity": space.capacity, "attendance": session.attendance})
     if data.run(t, session.duration) is None:
-        reasons.append(_("its %(duration)s slots would run past the end of the day") % {
-            "duration": session.duration})
+        reasons.append(ngettext("its %(duration)s slot would run past the end of the day",
+                                "its %(duration)s slots would run past the end of the day",
+                                session.duration) % {"duration": session.duration})
     for p in session.speakers:
         speaker = data.speakers[p]
         missing = [u for u in data.covered(t, session.duration) if u not in speaker.available]
@@ -468,33 +489,37 @@ def _spaces_for(data, session, messages):
 
 def _starts_for(data, session, messages):
     duration = session.duration
+    values = {"session": session.id, "duration": duration}
     runs = [t for t in range(len(data.slots)) if data.run(t, duration) is not None]
     if not runs:
-        messages.append(ngettext("Session %(session)s lasts %(duration)s slot, but there is no slot.",
-                                 "Session %(session)s lasts %(duration)s slots, but no day has that many slots "
-                                 "in a row.", duration) % {"session": session.id, "duration": duration})
+        messages.append((_("Session %(session)s: there is no slot.") if duration == 1 else ngettext(
+            "Session %(session)s lasts %(duration)s slot, but no day has that many slots in a row.",
+            "Session %(session)s lasts %(duration)s slots, but no day has that many slots in a row.",
+            duration)) % values)
         return []
     alone = []
     for p in session.speakers:
         speaker = data.speakers[p]
         if not any(speaker.available.issuperset(data.run(t, duration)) for t in runs):
             alone.append(p)
-            messages.append(ngettext(
-                "Session %(session)s: speaker %(speaker)s is available in no slot.",
-                "Session %(session)s lasts %(duration)s slots, but speaker %(speaker)s is never available "
-                "for %(duration)s slots in a row in one day.", duration) % {
-                "session": session.id, "speaker": speaker.id, "duration": duration})
+            messages.append((_("Session %(session)s: speaker %(speaker)s is available in no slot.")
+                             if duration == 1 else ngettext(
+                "Session %(session)s lasts %(duration)s slot, but speaker %(speaker)s is never available for "
+                "%(duration)s slot in a row in one day.",
+                "Session %(session)s lasts %(duration)s slots, but speaker %(speaker)s is never available for "
+                "%(duration)s slots in a row in one day.", duration)) % {**values, "speaker": speaker.id})
     if alone:
         return []
     starts = [t for t in runs if all(data.speakers[p].available.issuperset(data.run(t, duration))
                                      for p in session.speakers)]
     if not starts:
-        messages.append(ngettext(
-            "Session %(session)s: its speakers %(speakers)s are never available in the same slot.",
-            "Session %(session)s lasts %(duration)s slots, but its speakers %(speakers)s are never all "
-            "available for %(duration)s slots in a row in one day.", duration) % {
-            "session": session.id, "duration": duration,
-            "speakers": ", ".join(str(data.speakers[p].id) for p in session.speakers)})
+        speakers = ", ".join(str(data.speakers[p].id) for p in session.speakers)
+        messages.append((_("Session %(session)s: its speakers %(speakers)s are never available in the same slot.")
+                         if duration == 1 else ngettext(
+            "Session %(session)s lasts %(duration)s slot, but its speakers %(speakers)s are never all available "
+            "for %(duration)s slot in a row in one day.",
+            "Session %(session)s lasts %(duration)s slots, but its speakers %(speakers)s are never all available "
+            "for %(duration)s slots in a row in one day.", duration)) % {**values, "speakers": speakers})
     return starts
 
 
@@ -532,6 +557,7 @@ class _Model:
                 model.add_at_most_one(covering)
 
         self.o = {}
+        self.derived = []  # (variable, how its value follows from the occupied slots), for hints
         for s, own in occupying.items():
             for u, covering in own.items():
                 if len(covering) == 1:
@@ -539,6 +565,7 @@ class _Model:
                 else:
                     var = self.o[s, u] = model.new_bool_var(f"o{s}_{u}")
                     model.add(var == sum(covering))
+                    self.derived.append((var, ("occupies", s, u)))
         for p in range(len(data.speakers)):
             theirs = [s for s in include if p in data.sessions[s].speakers]
             at = {}
@@ -579,6 +606,7 @@ class _Model:
                     if not common:
                         continue
                     overlap = model.new_bool_var(f"overlap{a}_{b}")
+                    self.derived.append((overlap, ("overlap", a, b)))
                     for u in sorted(common):
                         model.add_bool_or([~self.o[a, u], ~self.o[b, u], overlap])
                     own.append((overlap, min(data.sessions[a].duration, data.sessions[b].duration, len(common))))
@@ -591,6 +619,25 @@ class _Model:
                 model.add(sum(v for v in slot_pairs if v is not None) <= sum(w * var for var, w in own))
         model.minimize(sum(terms))
 
+    def hint(self, entries):
+        """Hint the placement `entries` (session, start, space), every variable included: the search
+        starts from it as it is."""
+        chosen = set(entries)
+        at = {s: set(self.data.run(t, self.data.sessions[s].duration)) for s, t, _r in entries}
+        for key, var in self.x.items():
+            self.model.add_hint(var, key in chosen)
+        for var, (what, *args) in self.derived:
+            if what == "occupies":
+                s, u = args
+                value = u in at.get(s, ())
+            elif what == "overlap":
+                a, b = args
+                value = not at.get(a, set()).isdisjoint(at.get(b, ()))
+            else:
+                u, sessions = args
+                value = math.comb(sum(1 for s in sessions if u in at.get(s, ())), 2)
+            self.model.add_hint(var, value)
+
     def _pairs_at(self, u, sessions, name):
         """An integer ≥ C(n, 2), n the number of `sessions` occupying slot u (exact at the optimum: C(n, 2)
         is convex, the largest of the lines k·n - k(k+1)/2), or None when n cannot reach 2."""
@@ -599,6 +646,7 @@ class _Model:
         if most < 2:
             return None
         pairs = self.model.new_int_var(0, math.comb(most, 2), name)
+        self.derived.append((pairs, ("pairs", u, sessions)))
         count = sum(there)
         for k in range(1, most):
             self.model.add(pairs >= k * count - k * (k + 1) // 2)
@@ -607,11 +655,11 @@ class _Model:
 
 def _solver(time_limit, workers):
     """A CP-SAT solver with a fixed seed. `workers` 0 means the machine's cores, but at least
-    MIN_WORKERS: CP-SAT's portfolio only holds both the worker with the full linear relaxation (which
-    proves that crowded programmes are infeasible: space-slots run short) and the core-based one (which
-    proves the optimum's bound) from 3 threads, and is complete from 8; with 2, a programme with one
-    workshop too many was still unproven after 30 s, with 8 it was proven in under 2 s. A single worker
-    (used for conflicts) gets the full linear relaxation itself."""
+    MIN_WORKERS: CP-SAT gives each thread one strategy, and with few threads its portfolio lacks the one
+    with the full linear relaxation, which is what proves a crowded programme infeasible (the space-slots
+    run short). On a 2-core machine, with 2 threads, a programme with one workshop too many was still
+    unproven after 30 s; with 8, it was proven in under 2 s. A single worker (used for conflicts) gets the
+    full linear relaxation itself."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(float(time_limit), 0.1)
     solver.parameters.num_workers = workers or max(_cores(), MIN_WORKERS)
@@ -629,12 +677,19 @@ def _cores():
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, callback, started):
+    """Calls `callback(seconds, objective)` at each placement better than the best so far."""
+
+    def __init__(self, callback, started, best):
         super().__init__()
-        self.callback, self.started = callback, started
+        self.callback, self.started, self.best = callback, started, best + 1
+
+    def report(self, value):
+        if self.callback and value < self.best:
+            self.best = value
+            self.callback(time.monotonic() - self.started, value)
 
     def on_solution_callback(self):
-        self.callback(time.monotonic() - self.started, round(self.objective_value))
+        self.report(round(self.objective_value))
 
 
 # ---- infeasibility -------------------------------------------------------------------------------
@@ -650,7 +705,7 @@ def _explain(data, domains, include, deadline, known=False):
     while len(messages) < MAX_CONFLICT_SETS:
         outcome, core = _core(built.model, literals, active, deadline)
         if outcome != "infeasible":
-            if outcome == "unknown" and not messages and not known:
+            if not messages and not known:
                 messages.append(_("The sessions cannot all be placed, but no smaller set of conflicting sessions "
                                   "was found in the time allowed."))
             break
