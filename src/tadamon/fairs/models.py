@@ -424,8 +424,8 @@ class SelectionQuota(models.Model):
     group_by = models.CharField(_("counted"), max_length=20, choices=GroupBy.choices, blank=True)
     minimum = models.PositiveIntegerField(_("at least"), null=True, blank=True)
     maximum = models.PositiveIntegerField(_("at most"), null=True, blank=True)
-    min_share = models.PositiveSmallIntegerField(_("at least (% of the selected)"), null=True, blank=True)
-    max_share = models.PositiveSmallIntegerField(_("at most (% of the selected)"), null=True, blank=True)
+    min_share = models.PositiveSmallIntegerField(_("at least (percent of the selected)"), null=True, blank=True)
+    max_share = models.PositiveSmallIntegerField(_("at most (percent of the selected)"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
