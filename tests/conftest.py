@@ -43,6 +43,15 @@ MARRAKECH_SAFI = "07"
 
 
 @pytest.fixture
+def english():
+    """For tests that read messages in English: English active (URLs under /en/)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def fes(db):
     return Region.objects.get(code=FES_MEKNES)
 

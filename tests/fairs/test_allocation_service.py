@@ -184,6 +184,7 @@ def test_swap_exchanges_stands_and_locks_both(fair, fes_staff):
     assert log.before[str(first.organization)] == placed[first.pk]
 
 
+@pytest.mark.usefixtures("english")
 def test_hand_changes_that_break_the_rules_are_refused(fair, fes_staff):
     edition, apps = fair["edition"], fair["applications"]
     placement.place(fes_staff, apps[0], _stand(edition, "P01"))
@@ -330,6 +331,7 @@ def test_exhibitor_sees_its_own_stand_once_published(client, fair, fes_staff):
     assert client.get(reverse("fairs:fair_details", args=[apps[1].pk])).status_code == 404
 
 
+@pytest.mark.usefixtures("english")
 def test_exhibitor_gives_preferences_then_staff_names(client, fair, fes_staff):
     edition, apps = fair["edition"], fair["applications"]
     user = _rep(apps[0])

@@ -28,6 +28,7 @@ def _badge_of(fair, application):
     return next(b for b in fair["badges"] if b.application_id == application.pk)
 
 
+@pytest.mark.usefixtures("english")
 def test_double_scan_of_an_arrival_records_it_once(badged, fes_staff):
     edition, badge = badged["edition"], badged["badges"][0]
     first = checkin.scan(fes_staff, edition, badge.code)

@@ -76,6 +76,7 @@ def test_generate_grid_lays_stands_in_the_area_and_logs_it(fair, fes_staff):
         assert ActivityLog.objects.filter(action="floor.grid_generated").count() == 3
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("kwargs, message", [
     ({"spec": GridSpec(rows=2, columns=20, x=2, y=14), "prefix": "Z"}, "does not fit"),
     ({"spec": GridSpec(rows=1, columns=2, x=2, y=2), "prefix": "Z"}, "overlap"),
@@ -94,6 +95,7 @@ def test_bad_grids_are_refused_and_change_nothing(fair, fes_staff, kwargs, messa
 
 # ---- the staff editor ------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("english")
 def test_editor_generates_a_grid_and_edits_a_stand(client, fair, fes_staff):
     edition = fair["edition"]
     client.force_login(fes_staff)
@@ -129,6 +131,7 @@ def test_editor_generates_a_grid_and_edits_a_stand(client, fair, fes_staff):
         assert stand.capacity == 3 and stand.y == 18
 
 
+@pytest.mark.usefixtures("english")
 def test_editor_adds_areas_and_spaces_and_refuses_deleting_an_occupied_stand(client, fair, fes_staff):
     edition = fair["edition"]
     client.force_login(fes_staff)
