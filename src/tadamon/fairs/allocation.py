@@ -10,32 +10,42 @@ when either listed the other in `never_share_with`. The objective rewards prefer
 two exhibitors of the same sector on one stand, and pairs who asked to share.
 
 The model (OR-Tools CP-SAT) does not give every exhibitor a boolean per stand of its pole: 2,000
-exhibitors on 1,000 stands would be a million booleans, too many to even build in a minute. Most
-exhibitors are interchangeable with others of the same pole, sector and needs on every stand they did
-not ask for, so they are counted rather than named:
+exhibitors on 1,000 stands would be a million booleans, too many to even build in a minute (the Python
+layer takes about 10 µs per variable). Most exhibitors are interchangeable with others of the same
+pole, sector and needs on every stand they did not ask for, so they are counted rather than named:
 
-- the *full* exhibitors (those who must be kept apart from someone, the locked ones, and the groups of
-  three or more asking to share when some stand could take three of them) get a boolean per candidate
-  stand;
-- every other exhibitor gets a boolean per stand it (or an exhibitor it asked to share with, or was
-  asked by) listed with a positive weight, plus one of two ways to be elsewhere: alone, in the *pool*
-  of its type (pole, sector, needs), or with its share partner as a *couple* (a type too: pole, the two
-  sectors, the needs of both);
-- each stand counts how many of each pool type and couple type it holds (small integers).
+- an exhibitor gets a boolean per stand it, or someone it asked to share with or was asked by, listed
+  with a positive weight or is locked on (a locked exhibitor has only that one); when three or more
+  ask to share with one another, also per stand of three or more places;
+- elsewhere it is either *alone*, in the *pool* of its type (pole, sector, needs), or half of a
+  *couple* with a share partner (a type too: pole, the two sectors, the needs of both);
+- each stand counts how many of each pool type it holds (small integers), and each stand for three or
+  more how many couples of each type; a couple fills a stand for two, so those are counted per class of
+  stands for two (pole, zone, equipment): one boolean per stand says it holds a couple.
+
+Pairs kept apart are only modelled where both have a boolean; pooled exhibitors are dealt out apart
+afterwards (swapping with others of their type, which changes nothing the model counts), and those who
+cannot be are then modelled *full* (a boolean per candidate stand) and the model solved again.
 
 Sector pairs are counted per stand and sector: with n exhibitors of a sector on a stand, booleans
 b_j ("at least j of them", j = 2..capacity) weighted (j - 1) give exactly n (n - 1) / 2 pairs, because
-the objective pushes each b_j up to what n ≥ j b_j allows. Every allocation of the contract has an
-image in this model with the same objective, and every solution of the model is an allocation whose
-true objective is at least the model's (a pooled exhibitor may land on a stand it asked for, a bonus
-the model does not count): so the solver's bound is a bound of the real problem, and its optimum is
-the real optimum. The pools are dealt out afterwards, giving pooled exhibitors the stands they asked
-for where the counts allow.
+the objective pushes each b_j up to what n ≥ j b_j allows; cuts (see `_Built._tighten_pairs`) keep the
+linear relaxation from counting half pairs of two sectors on one stand. Every allocation of the contract
+has an image in the model with the same objective, and every solution of the model is an allocation
+whose true objective is at least the model's (a pooled exhibitor may land on a stand it asked for, a
+bonus the model does not count): so the solver's bound is a bound of the real problem, and its optimum
+the real optimum.
+
+The search: a strong start (a min-cost flow for preferences and zones with target sectors per stand,
+then a local search), given to the solver as a hint; the solver runs on the whole model in a thread,
+mostly for the bound, while the main thread improves the allocation by large neighbourhood search
+(re-solving a few dozen stands at a time, everyone else in place); the best allocation wins.
 """
 
 import math
 import os
 import random
+import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -54,6 +64,9 @@ EXHIBITOR_KEYS = ("id", "pole", "sector", "needs_accessible", "needs_power")
 #: Exhibitor keys that may be left out, and what leaving them out means.
 EXHIBITOR_DEFAULTS = {"preferences": (), "share_with": None, "never_share_with": (), "locked_stand": None}
 WEIGHT_KEYS = ("preference", "zone", "pair_same_sector", "pair_requested")
+#: Stands per neighbourhood of the large neighbourhood search, and seconds the solver may spend on one.
+NEIGHBOURHOOD_STANDS = 40
+NEIGHBOURHOOD_SECONDS = 1.0
 
 
 @dataclass
@@ -152,6 +165,9 @@ def solve(instance, time_limit=60, workers=0):
     objective (equal to it when optimal). When infeasible, the assignment is empty and the conflicts
     say what cannot be satisfied. `workers` = 0 uses every core. Raises ValueError on malformed input,
     and TimeoutError when `time_limit` seconds were not enough to find any allocation at all.
+
+    The solver's random seed is fixed, so a run that ends proven optimal is reproducible; one stopped by
+    the time limit depends on how much search the machine did in that time (as any anytime search).
     """
     started = time.monotonic()
     _check_run(time_limit, workers)
@@ -159,49 +175,81 @@ def solve(instance, time_limit=60, workers=0):
     conflicts = _prechecks(problem)
     if conflicts:
         return _out("infeasible", problem, None, 0, conflicts)
-    full, workers = set(), workers or os.cpu_count() or 1
-    start = None
+    workers = workers or os.cpu_count() or 1
+    deadline = started + time_limit
+    full = set()
+    plan = _Plan(problem, full)
+    starts = [_good_start(problem, plan, started + 0.1 * time_limit), _first_come(problem, smart=True),
+              _first_come(problem)]  # the baseline too: never worse than first come, first placed
+    start = max((p for p in starts if _valid(problem, p)), key=lambda p: _objective(problem, p), default=None)
     while True:
-        plan = _Plan(problem, full)
-        if start is None:
-            start = _good_start(problem, plan, started + time_limit * 0.1) or _first_come(problem, smart=True)
         built = _Built(problem, plan)
-        built.hint(start)
-        remaining = time_limit - (time.monotonic() - started)
-        solver = _solver(max(remaining, 0.1), workers)
-        _strong_relaxation(solver)
-        status = solver.solve(built.model)
+        if start is not None:
+            built.hint(start)
+        search = _Search(built.model, deadline - time.monotonic(), workers)
+        search.start()
+        # Small instances are solved, or proven optimal, in a few seconds; on fairs much larger than a
+        # neighbourhood, the neighbourhood search improves the start while the solver works on the bound.
+        search.join(min(0.1 * time_limit, 6))
+        found = start
+        if search.is_alive() and start is not None and len(problem.stands) > 5 * NEIGHBOURHOOD_STANDS:
+            found = _neighbourhoods(problem, start, deadline, search)
+        search.join()
+        solver, status = search.solver, search.status
         if status == cp_model.INFEASIBLE:
-            remaining = max(time_limit - (time.monotonic() - started), 1.0)
+            remaining = max(deadline - time.monotonic(), 1.0)
             return _out("infeasible", problem, None, 0, _explain(problem, remaining))
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if None in start or violations(instance, _assignment(problem, start)):
-                raise TimeoutError(f"No allocation found within {time_limit:g} s ({solver.status_name(status)}): "
-                                   "allow more time.")
-            placement = start  # the solver found nothing better in time
-            break
-        placement, stuck = built.read(solver)
-        if not stuck:
+        stuck = set()
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            placement, stuck = built.read(solver)
+            if not stuck and (found is None or _objective(problem, placement) >= _objective(problem, found)):
+                found = placement
+        if not stuck or time.monotonic() >= deadline:
             break
         # The pools could not keep some pairs apart: model those stand by stand, and solve again.
         full |= stuck
-        if time.monotonic() - started >= time_limit and None not in start and not violations(
-                instance, _assignment(problem, start)):
-            placement = start
-            break
-    value = _objective(problem, placement)
-    bound = max(value, min(math.floor(solver.best_objective_bound + 1e-6), _quick_bound(problem)))
-    return _out("optimal" if value == bound else "feasible", problem, placement, bound, [])
+        plan, start = _Plan(problem, full), found
+    if found is None:
+        raise TimeoutError(f"No allocation found within {time_limit:g} s ({solver.status_name(status)}): "
+                           "allow more time.")
+    value, bound = _objective(problem, found), _quick_bound(problem)
+    if math.isfinite(solver.best_objective_bound):
+        bound = min(bound, math.floor(solver.best_objective_bound + 1e-6))
+    bound = max(value, bound)
+    return _out("optimal" if value == bound else "feasible", problem, found, bound, [])
+
+
+class _Search(threading.Thread):
+    """The solver on the whole model, in a thread (CP-SAT lets go of the GIL while it searches)."""
+
+    def __init__(self, model, time_limit, workers):
+        super().__init__(daemon=True)
+        self.model = model
+        self.solver = _solver(max(time_limit, 0.1), workers)
+        _strong_relaxation(self.solver)
+        self.status = cp_model.UNKNOWN
+
+    def run(self):
+        self.status = self.solver.solve(self.model)
+
+
+def _valid(problem, placement):
+    """The placement if it places everyone within every hard constraint, else None."""
+    if placement is None or None in placement:
+        return None
+    return None if _broken(problem, placement) else placement
 
 
 def _strong_relaxation(solver):
-    """Make the LP worker the one with the full linear relaxation (the cuts above and the pair counts
-    are what proves optima here): the default one, at few workers, only gets a weaker one."""
+    """Search with the full linear relaxation: it is what proves optima here (with the cuts of
+    `_Built._tighten_pairs`), and the default LP worker only gets a weaker one, in which presolve's
+    rewriting of "n ≥ j b" as "b ⇒ n ≥ j" loses those rows. From 5 workers the default portfolio has
+    a "max_lp" worker; below, the workers are chosen: "max_lp" first."""
     parameters = solver.parameters
     if parameters.num_workers == 1:
         parameters.linearization_level = 2
     elif parameters.num_workers <= 4:
-        parameters.subsolvers.append("max_lp")
+        parameters.subsolvers.extend(["max_lp", "no_lp", "quick_restart"])
 
 
 def greedy(instance):
@@ -235,7 +283,12 @@ def violations(instance, assignment):
     """Every hard constraint an assignment ``{str(exhibitor id): stand id}`` breaks, in plain sentences
     (an empty list for a valid allocation)."""
     problem = _parse(instance)
-    placement, problems = _placement(problem, assignment)
+    return _broken(problem, *_placement(problem, assignment))
+
+
+def _broken(problem, placement, problems=None):
+    """The hard constraints a placement breaks (see `violations`); `problems` are those met reading it."""
+    problems = dict(problems or {})
     stands, exhibitors = problem.stands, problem.exhibitors
     holders = defaultdict(list)
     for e, s in enumerate(placement):
@@ -596,10 +649,7 @@ def _first_come(problem, smart=False):
     exhibitors, stands = problem.exhibitors, problem.stands
     placement = [None] * len(exhibitors)
     holders = defaultdict(list)
-    never = defaultdict(set)
-    for e, f in problem.never_pairs:
-        never[e].add(f)
-        never[f].add(e)
+    never, partners = _neighbours(problem.never_pairs), _neighbours(problem.request_pairs)
     waiting = defaultdict(list)  # (pole, sector) -> stands holding one of the sector, maybe with room
     zoned = defaultdict(list)  # (pole, zone) -> stands of that zone
     for s, stand in enumerate(stands):
@@ -622,8 +672,7 @@ def _first_come(problem, smart=False):
             continue
         options = list(exhibitor.preferences)
         if smart:
-            partners = [f for pair in problem.request_pairs if e in pair for f in pair if f != e]
-            options += [placement[f] for f in partners if placement[f] is not None]
+            options += [placement[f] for f in partners[e] if placement[f] is not None]
             key = (exhibitor.pole, exhibitor.sector)
             waiting[key] = [s for s in waiting[key] if len(holders[s]) < stands[s].capacity]
             options += waiting[key] + [s for s in zoned[key] if not holders[s]]
@@ -764,7 +813,7 @@ def _improve(problem, placement, deadline):
     for s, stand in enumerate(stands):
         if stand.zone is not None:
             zoned[stand.pole, stand.zone].append(s)
-    rng = random.Random(0)
+    rng = random.Random(0)  # noqa: S311 (a search heuristic, reproducible)
 
     def worth(s, members):
         total = 0
@@ -778,25 +827,49 @@ def _improve(problem, placement, deadline):
                     total += problem.requested
         return total
 
-    def attempt(moves):
-        """Apply {exhibitor: stand} if it keeps the constraints and raises the objective."""
+    def attempt(moves, gain=True):
+        """Apply {exhibitor: stand} if it keeps the constraints and (unless not `gain`) raises the
+        objective; without `gain`, return the change it would bring instead (None if not allowed)."""
         touched = {placement[e] for e in moves} | set(moves.values())
         after = {s: [e for e in holders[s] if e not in moves] for s in touched}
         for e, s in moves.items():
             after[s].append(e)
         for e, s in moves.items():
             if s != placement[e] and (exhibitors[e].locked is not None or not problem.fits(e, s)):
-                return False
+                return False if gain else None
         for s, members in after.items():
             if len(members) > stands[s].capacity or any(never[e] & set(members) for e in members):
-                return False
-        if sum(worth(s, after[s]) for s in touched) <= sum(worth(s, holders[s]) for s in touched):
+                return False if gain else None
+        change = sum(worth(s, after[s]) for s in touched) - sum(worth(s, holders[s]) for s in touched)
+        if not gain:
+            return change
+        if change <= 0:
             return False
         for s, members in after.items():
             holders[s] = members
         for e, s in moves.items():
             placement[e] = s
         return True
+
+    # First part two who must not share a stand, at the least cost (the flow does not see them).
+    for e, f in sorted(problem.never_pairs):
+        if placement[e] != placement[f]:
+            continue
+        here, options = placement[e], []
+        for moving in (e, f):
+            for there in problem.pole_stands(exhibitors[moving].pole):
+                if there != here:
+                    tries = [{moving: there}] if len(holders[there]) < stands[there].capacity else []
+                    options += tries + [{moving: there, b: here} for b in holders[there]]
+        scored = [(change, n) for n, moves in enumerate(options)
+                  if (change := attempt(moves, gain=False)) is not None]
+        if scored:
+            moves = options[max(scored)[1]]
+            for s in {placement[g] for g in moves} | set(moves.values()):
+                holders[s] = [g for g in holders[s] if g not in moves]
+            for g, s in moves.items():
+                holders[s].append(g)
+                placement[g] = s
 
     def lone(pole, sector):
         found = [s for s in stands_of_sector[pole, sector]
@@ -844,6 +917,67 @@ def _improve(problem, placement, deadline):
                         break
             if time.monotonic() >= deadline:
                 break
+    return placement
+
+
+def _part(problem, placement, chosen):
+    """The sub-problem of the stands `chosen` and whoever stands on them now (everyone else stays where
+    they are, so requests and pairs kept apart with them are moot; preferences keep their ranks).
+    Returns it with the stands and exhibitors it covers, in its order."""
+    chosen = sorted(chosen)
+    stand_at = {s: i for i, s in enumerate(chosen)}
+    members = [e for e, s in enumerate(placement) if s in stand_at]
+    member_at = {e: i for i, e in enumerate(members)}
+    exhibitors = []
+    for e in members:
+        x = problem.exhibitors[e]
+        exhibitors.append(_Exhibitor(
+            x.id, x.pole, x.sector, x.needs_accessible, x.needs_power,
+            preferences=[stand_at.get(s) for s in x.preferences],  # None: a stand outside, its rank kept
+            share_with=member_at.get(x.share_with), never=[member_at[f] for f in x.never if f in member_at],
+            locked=None if x.locked is None else stand_at[x.locked]))
+    part = _Problem([problem.stands[s] for s in chosen], exhibitors, problem.preference, problem.zone,
+                    problem.same, problem.requested)
+    for pairs, inside in ((problem.never_pairs, part.never_pairs), (problem.request_pairs, part.request_pairs)):
+        inside.update((member_at[e], member_at[f]) for e, f in pairs if e in member_at and f in member_at)
+    return part, chosen, members
+
+
+def _neighbourhoods(problem, placement, deadline, search):
+    """Large neighbourhood search while `search` runs: free the exhibitors of a few dozen stands of a
+    pole (around a random exhibitor: its stand, its share partners' and the stands it and they listed,
+    then other stands of the pole), re-solve that part exactly (or as well as a second allows) with
+    everyone else in place, and keep it when it gains. Returns the best placement."""
+    rng = random.Random(0)  # noqa: S311 (a search heuristic, reproducible)
+    placement = list(placement)
+    partners = _neighbours(problem.request_pairs)
+    while time.monotonic() < deadline - NEIGHBOURHOOD_SECONDS / 2 and search.is_alive():
+        holders = defaultdict(list)
+        for e, s in enumerate(placement):
+            holders[s].append(e)
+        seed = rng.randrange(len(placement))
+        pole_stands = problem.pole_stands(problem.exhibitors[seed].pole)
+        size = min(NEIGHBOURHOOD_STANDS, len(pole_stands))
+        chosen, frontier = {placement[seed]}, [seed]
+        while frontier and len(chosen) < size:
+            e = frontier.pop(0)
+            for s in [placement[f] for f in partners[e]] + problem.exhibitors[e].preferences:
+                if len(chosen) < size and s not in chosen and problem.stands[s].pole == problem.exhibitors[e].pole:
+                    chosen.add(s)
+                    frontier += holders[s]
+        chosen.update(rng.sample([s for s in pole_stands if s not in chosen], size - len(chosen)))
+        part, stands, members = _part(problem, placement, chosen)
+        local = {s: i for i, s in enumerate(stands)}
+        now = [local[placement[e]] for e in members]
+        built = _Built(part, _Plan(part))
+        built.hint(now)
+        solver = _solver(min(NEIGHBOURHOOD_SECONDS, max(deadline - time.monotonic(), 0.1)), 1)
+        _strong_relaxation(solver)
+        if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            better, stuck = built.read(solver)
+            if not stuck and _objective(part, better) > _objective(part, now):
+                for e, s in zip(members, better, strict=True):
+                    placement[e] = stands[s]
     return placement
 
 
@@ -975,7 +1109,7 @@ class _Built:
                     sector_load[s, exhibitor.sector].append((var, 1))
                 reward(var, problem.gain(e, s))
         self.couple = {}
-        for (e, f), kind in plan.couple_type.items():
+        for e, f in plan.couple_type:
             var = self.couple[e, f] = model.new_bool_var(f"c{e}_{f}")
             options[e].append(var)
             options[f].append(var)
