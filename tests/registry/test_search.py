@@ -122,3 +122,16 @@ def test_edits_reindex(catalogue):
         org.save()
     assert org.pk in _names("ruche")
     assert org.pk not in _names("abeille")
+
+
+@pytest.mark.django_db
+def test_the_arabic_article_and_a_typo_together(make_org):
+    """People type "زعفرن" (a letter missing, no article) for a cooperative named "الزعفران"."""
+    from tadamon.registry.search import search_ids
+
+    saffron = make_org("تعاونية الزعفران الحر", "Coopérative Safran Pur")
+    argan = make_org("تعاونية أركان", "Coopérative Argane")
+    with scopes_disabled():
+        assert search_ids("organization", "زعفرن")[0] == [saffron.pk]
+        assert search_ids("organization", "الاركان")[0] == [argan.pk]
+        assert search_ids("organization", "زعفران")[0] == [saffron.pk]

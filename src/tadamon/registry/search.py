@@ -3,7 +3,8 @@
 Text is normalized with :func:`tadamon.core.text.normalize` on both sides (stored and queried).
 SQLite searches an FTS5 index; PostgreSQL a weighted ``tsvector`` with ranking helped by
 ``pg_trgm`` similarity. On both, a query word of five letters or more also matches indexed words
-one typo away, found through :class:`~tadamon.registry.models.SearchTerm` (deletion variants).
+one typo away, found through :class:`~tadamon.registry.models.SearchTerm` (deletion variants), and an
+Arabic word matches with or without its article (ال).
 Names weigh more than descriptions, so the best matches come first.
 """
 
@@ -60,16 +61,35 @@ def query_words(query):
     return (meaningful or words)[:MAX_QUERY_WORDS]
 
 
+ARABIC_ARTICLE = "ال"
+
+
+def article_forms(word):
+    """An Arabic word with and without its article: "زعفران" also finds "الزعفران" and the other
+    way round (names say "تعاونية الزعفران", people type "زعفران")."""
+    if not word or not "\u0600" <= word[0] <= "\u06ff":
+        return [word]
+    if word.startswith(ARABIC_ARTICLE):
+        return [word, word[2:]] if len(word) >= 4 else [word]
+    return [word, ARABIC_ARTICLE + word]
+
+
 def _alternatives(words):
-    return [(word, sorted(fuzzy_alternatives(word))) for word in words]
+    """For each query word, the forms matched as prefixes and the indexed words one typo away."""
+    groups = []
+    for word in words:
+        forms = article_forms(word)
+        typos = set().union(*(fuzzy_alternatives(form) for form in forms)) - set(forms)
+        groups.append((forms, sorted(typos)))
+    return groups
 
 
 # ---- the match expression per database ---------------------------------------------------------
 
 def _fts5_match(groups):
     parts = []
-    for word, alternatives in groups:
-        terms = [f'"{word}"' + ("*" if len(word) >= PREFIX_MIN_LENGTH else "")]
+    for forms, alternatives in groups:
+        terms = [f'"{form}"' + ("*" if len(form) >= PREFIX_MIN_LENGTH else "") for form in forms]
         terms += [f'"{alt}"' for alt in alternatives]
         parts.append("(" + " OR ".join(terms) + ")")
     return " AND ".join(parts)
@@ -77,8 +97,8 @@ def _fts5_match(groups):
 
 def _tsquery(groups):
     parts = []
-    for word, alternatives in groups:
-        terms = [f"'{word}'" + (":*" if len(word) >= PREFIX_MIN_LENGTH else "")]
+    for forms, alternatives in groups:
+        terms = [f"'{form}'" + (":*" if len(form) >= PREFIX_MIN_LENGTH else "") for form in forms]
         terms += [f"'{alt}'" for alt in alternatives]
         parts.append("(" + " | ".join(terms) + ")")
     return " & ".join(parts)
