@@ -102,6 +102,10 @@ class Organization(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin 
             models.Index(fields=["region", "is_active"]),
             models.Index(fields=["province", "sector"]),
             models.Index(fields=["registration_number"]),
+            # The public directory lists the shown organizations by name: counted and paged from
+            # this index instead of scanning and sorting the whole table.
+            models.Index(fields=["name_ar", "id"], condition=models.Q(is_active=True, merged_into__isnull=True),
+                         name="organization_directory"),
         ]
 
     def get_absolute_url(self):
