@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tadamon.core import roles
@@ -293,17 +292,8 @@ def selection(request, pk):
         rows["waitlist"] = [by_id[str(i)] for i in run.result.get("waitlist", []) if str(i) in by_id]
     return render(request, "fairs/manage/selection.html", {
         "edition": edition, "run": run, "rows": rows, "can_manage": can_manage,
-        "run_status": RUN_STATUS.get(run.result.get("status"), "") if run else "",
         "can_publish": can_manage and edition.status == Edition.Status.CALL_CLOSED and run is not None,
     })
-
-
-#: The selection engine's statuses, for people.
-RUN_STATUS = {
-    "optimal": gettext_lazy("best possible selection (proven)"),
-    "feasible": gettext_lazy("good selection (not proven best in the time allowed)"),
-    "infeasible": gettext_lazy("no selection satisfies every quota"),
-}
 
 
 @permission_required(VIEW)
