@@ -8,12 +8,10 @@ result, not an error (exit 0, status "infeasible" and the conflicts in OUT); an 
 input is an error (exit 1, nothing written).
 """
 
-import json
-import time
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from tadamon.core import engine_files
 from tadamon.fairs.allocation import greedy, solve
 
 
@@ -21,39 +19,15 @@ class Command(BaseCommand):
     help = "Allocate the stands of a fair for an instance file (JSON) and write the result (JSON)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--instance", required=True,
-                            help="The input: weights, stands and exhibitors (JSON, UTF-8).")
-        parser.add_argument("--out", required=True, help="Where to write the result (JSON, UTF-8).")
-        parser.add_argument("--time-limit", type=float, default=60.0,
-                            help="Most seconds the solver may search (default: 60).")
+        engine_files.add_arguments(parser, what="weights, stands and exhibitors", time_limit=60.0)
         parser.add_argument("--greedy", action="store_true",
                             help="Only the first come, first placed baseline, without the solver.")
 
     def handle(self, *args, **options):
-        if not options["time_limit"] > 0:
-            raise CommandError(f"--time-limit must be a positive number of seconds, not {options['time_limit']:g}.")
-        source = Path(options["instance"])
-        try:
-            instance = json.loads(source.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise CommandError(f"Cannot read {source}: {exc.strerror or exc}")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{source} is not UTF-8 text: {exc}")
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{source} is not valid JSON: {exc}")
-        started = time.monotonic()
-        try:
-            result = greedy(instance) if options["greedy"] else solve(instance, time_limit=options["time_limit"])
-        except ValueError as exc:
-            raise CommandError(f"Invalid instance {source}: {exc}")
-        except TimeoutError as exc:
-            raise CommandError(str(exc))
-        elapsed = time.monotonic() - started
-        target = Path(options["out"])
-        try:
-            target.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"Cannot write {target}: {exc.strerror or exc}")
+        def engine(instance):
+            return greedy(instance) if options["greedy"] else solve(instance, time_limit=options["time_limit"])
+
+        instance, result, elapsed = engine_files.run(options, engine)
         gap = "n/a"
         if result["status"] != "infeasible":
             gap = f"{100 * (result['bound'] - result['objective']) / result['bound'] if result['bound'] else 0:.2f} %"
