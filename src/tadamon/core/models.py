@@ -8,14 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 
+def localized(obj, field):
+    """``obj.<field>_ar`` or ``obj.<field>_fr``, whichever suits the active language (Arabic for
+    Arabic, French otherwise), the other one when it is empty."""
+    ar, fr = getattr(obj, f"{field}_ar"), getattr(obj, f"{field}_fr")
+    if (get_language() or "ar").startswith("ar"):
+        return ar or fr
+    return fr or ar
+
+
 class BilingualNameMixin:
     """Objects named in Arabic and French show the name of the active language."""
 
     @property
     def name(self):
-        if (get_language() or "ar").startswith("ar"):
-            return self.name_ar or self.name_fr
-        return self.name_fr or self.name_ar
+        return localized(self, "name")
 
     def __str__(self):
         return self.name

@@ -16,10 +16,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region
+from tadamon.core.models import Region, localized
 from tadamon.registry.models import Sector
 
-from .models import Application, Edition, Pole, _pick
+from .models import Application, Edition, Pole
 
 #: Characters of check-in codes: no 0/O, 1/I/L, easy to read aloud and to type.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -121,7 +121,7 @@ class Area(EditionOwned, Rect):
 
     @property
     def name(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
     @property
     def surface(self):
@@ -161,7 +161,7 @@ class PlanSpace(EditionOwned, Rect):
 
     @property
     def name(self):
-        return _pick(self, "name") or str(self.get_kind_display())
+        return localized(self, "name") or str(self.get_kind_display())
 
 
 class Stand(EditionOwned, Rect):

@@ -5,19 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region
+from tadamon.core.models import Region, localized
 from tadamon.registry.models import LegalForm, Organization, Product, Sector
-
-
-def _pick(obj, field):
-    ar, fr = getattr(obj, f"{field}_ar"), getattr(obj, f"{field}_fr")
-    if (get_language() or "ar").startswith("ar"):
-        return ar or fr
-    return fr or ar
 
 
 class Institution(models.Model):
@@ -34,11 +26,11 @@ class Institution(models.Model):
         verbose_name_plural = _("institutions")
 
     def __str__(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
     @property
     def name(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
 
 class Edition(models.Model):
@@ -114,19 +106,19 @@ class Edition(models.Model):
 
     @property
     def title(self):
-        return _pick(self, "title")
+        return localized(self, "title")
 
     @property
     def slogan(self):
-        return _pick(self, "slogan")
+        return localized(self, "slogan")
 
     @property
     def venue_name(self):
-        return _pick(self, "venue_name")
+        return localized(self, "venue_name")
 
     @property
     def description(self):
-        return _pick(self, "description")
+        return localized(self, "description")
 
     def get_absolute_url(self):
         return reverse("fairs:edition", args=[self.pk])
@@ -204,11 +196,11 @@ class Pole(models.Model):
 
     @property
     def name(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
     @property
     def description(self):
-        return _pick(self, "description")
+        return localized(self, "description")
 
 
 class CallQuestion(models.Model):
@@ -233,7 +225,7 @@ class CallQuestion(models.Model):
 
     @property
     def text(self):
-        return _pick(self, "text")
+        return localized(self, "text")
 
 
 class RequiredDocument(models.Model):
@@ -250,7 +242,7 @@ class RequiredDocument(models.Model):
 
     @property
     def name(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
 
 class Application(models.Model):
@@ -351,7 +343,7 @@ class Criterion(models.Model):
 
     @property
     def name(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
 
 class Review(models.Model):

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region
-from tadamon.fairs.models import Edition, _pick
+from tadamon.core.models import Region, localized
+from tadamon.fairs.models import Edition
 
 #: Letters of check-in codes: no 0/O, 1/I/L, so that a code read aloud or typed is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -122,7 +122,7 @@ class Space(models.Model):
 
     @property
     def name(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
     def save(self, *args, **kwargs):
         if not self.region_id and self.edition_id:
@@ -167,15 +167,15 @@ class Speaker(models.Model):
 
     @property
     def name(self):
-        return _pick(self, "name")
+        return localized(self, "name")
 
     @property
     def role(self):
-        return _pick(self, "role")
+        return localized(self, "role")
 
     @property
     def bio(self):
-        return _pick(self, "bio")
+        return localized(self, "bio")
 
 
 class Session(models.Model):
@@ -228,11 +228,11 @@ class Session(models.Model):
 
     @property
     def title(self):
-        return _pick(self, "title")
+        return localized(self, "title")
 
     @property
     def description(self):
-        return _pick(self, "description")
+        return localized(self, "description")
 
     @property
     def language_labels(self):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import BilingualNameMixin, Province, Region
+from tadamon.core.models import BilingualNameMixin, Province, Region, localized
 from tadamon.core.text import normalize
 
 
@@ -117,11 +117,7 @@ class Organization(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin 
 
     @property
     def description(self):
-        from django.utils.translation import get_language
-
-        if (get_language() or "ar").startswith("ar"):
-            return self.description_ar or self.description_fr
-        return self.description_fr or self.description_ar
+        return localized(self, "description")
 
     def refresh_search(self):
         sector = self.sector if self.sector_id else None
@@ -189,11 +185,7 @@ class Product(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin gives
 
     @property
     def description(self):
-        from django.utils.translation import get_language
-
-        if (get_language() or "ar").startswith("ar"):
-            return self.description_ar or self.description_fr
-        return self.description_fr or self.description_ar
+        return localized(self, "description")
 
     @property
     def price_on_request(self):
