@@ -17,6 +17,18 @@ def localized(obj, field):
     return fr or ar
 
 
+class RegionFromParent:
+    """For region-owned rows that belong to a parent (an edition, a session, an organization): the
+    region, used for scoping, is copied from the parent named by ``region_parent`` when first saved."""
+
+    region_parent = "edition"
+
+    def save(self, *args, **kwargs):
+        if not self.region_id and getattr(self, f"{self.region_parent}_id"):
+            self.region_id = getattr(self, self.region_parent).region_id
+        super().save(*args, **kwargs)
+
+
 class BilingualNameMixin:
     """Objects named in Arabic and French show the name of the active language."""
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, localized
+from tadamon.core.models import Region, RegionFromParent, localized
 from tadamon.registry.models import Sector
 
 from .models import Application, Edition, Pole
@@ -42,7 +42,7 @@ def normalize_code(text):
     return "".join(c for c in text.upper() if c.isalnum())[:32]
 
 
-class EditionOwned(models.Model):
+class EditionOwned(RegionFromParent, models.Model):
     """Belongs to an edition; the region is copied from it, for scoping."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("edition"))
@@ -52,12 +52,6 @@ class EditionOwned(models.Model):
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self.region_id and self.edition_id:
-            self.region_id = Edition.objects.with_scopes_disabled().values_list(
-                "region_id", flat=True).get(pk=self.edition_id)
-        super().save(*args, **kwargs)
 
 
 class Rect(models.Model):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, localized
+from tadamon.core.models import Region, RegionFromParent, localized
 from tadamon.registry.models import LegalForm, Organization, Product, Sector
 
 
@@ -245,7 +245,7 @@ class RequiredDocument(models.Model):
         return localized(self, "name")
 
 
-class Application(models.Model):
+class Application(RegionFromParent, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
@@ -299,11 +299,6 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.organization} · {self.edition}"
-
-    def save(self, *args, **kwargs):
-        if not self.region_id and self.edition_id:
-            self.region_id = self.edition.region_id
-        super().save(*args, **kwargs)
 
     @property
     def outside_region(self):
@@ -362,7 +357,7 @@ class Review(models.Model):
         return f"{self.reviewer} → {self.application_id}"
 
 
-class SelectionRun(models.Model):
+class SelectionRun(RegionFromParent, models.Model):
     """One run of the selection engine: its input, its output, who ran it, and whether it was published."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="selection_runs")
@@ -380,11 +375,6 @@ class SelectionRun(models.Model):
 
     def __str__(self):
         return f"{self.edition} · {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self.region_id:
-            self.region_id = self.edition.region_id
-        super().save(*args, **kwargs)
 
 
 class SelectionQuota(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, localized
+from tadamon.core.models import Region, RegionFromParent, localized
 from tadamon.fairs.models import Edition
 
 #: Letters of check-in codes: no 0/O, 1/I/L, so that a code read aloud or typed is not mistaken.
@@ -99,7 +99,7 @@ class TimeSlot(models.Model):
         return f"\u2066{start:%H:%M}–{end:%H:%M}\u2069"
 
 
-class Space(models.Model):
+class Space(RegionFromParent, models.Model):
     """A room or stage of an edition, with its capacity and the kinds of session it suits."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="spaces")
@@ -123,11 +123,6 @@ class Space(models.Model):
     @property
     def name(self):
         return localized(self, "name")
-
-    def save(self, *args, **kwargs):
-        if not self.region_id and self.edition_id:
-            self.region_id = self.edition.region_id
-        super().save(*args, **kwargs)
 
     @property
     def kind_labels(self):
@@ -178,7 +173,7 @@ class Speaker(models.Model):
         return localized(self, "bio")
 
 
-class Session(models.Model):
+class Session(RegionFromParent, models.Model):
     """One item of the programme: a workshop, a conference, a show…"""
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("edition"))
@@ -218,11 +213,6 @@ class Session(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if not self.region_id and self.edition_id:
-            self.region_id = self.edition.region_id
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("programme:session", args=[self.pk])
 
@@ -255,8 +245,10 @@ class Session(models.Model):
         return self.kind == SessionKind.TRAINING
 
 
-class Registration(models.Model):
+class Registration(RegionFromParent, models.Model):
     """A person's place (or place in the queue) at a session, with or without an account."""
+
+    region_parent = "session"
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("confirmed")
@@ -303,11 +295,6 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} · {self.session}"
 
-    def save(self, *args, **kwargs):
-        if not self.region_id and self.session_id:
-            self.region_id = self.session.region_id
-        super().save(*args, **kwargs)
-
     @property
     def is_active(self):
         return self.status != self.Status.CANCELLED
@@ -348,7 +335,7 @@ class Feedback(models.Model):
         return f"{self.rating}/5 · {self.registration_id}"
 
 
-class ScheduleRun(models.Model):
+class ScheduleRun(RegionFromParent, models.Model):
     """One run of the automatic scheduler: what it was given, what it found, and what it placed."""
 
     class Status(models.TextChoices):
@@ -378,11 +365,6 @@ class ScheduleRun(models.Model):
 
     def __str__(self):
         return f"{self.edition} · {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self.region_id and self.edition_id:
-            self.region_id = self.edition.region_id
-        super().save(*args, **kwargs)
 
     @property
     def running(self):

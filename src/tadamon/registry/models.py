@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import BilingualNameMixin, Province, Region, localized
+from tadamon.core.models import BilingualNameMixin, Province, Region, RegionFromParent, localized
 from tadamon.core.text import normalize
 
 
@@ -147,7 +147,9 @@ class ProductUnit(models.TextChoices):
     SERVICE = "service", _("service")
 
 
-class Product(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin gives __str__)
+class Product(RegionFromParent, BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin gives __str__)
+    region_parent = "organization"
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="products",
                                      verbose_name=_("organization"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -200,8 +202,6 @@ class Product(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin gives
         ])))
 
     def save(self, *args, **kwargs):
-        if self.organization_id and not self.region_id:
-            self.region_id = self.organization.region_id
         self.refresh_search()
         super().save(*args, **kwargs)
 
@@ -224,8 +224,10 @@ class ProductPhoto(models.Model):
         return self.image.name
 
 
-class Representation(models.Model):
+class Representation(RegionFromParent, models.Model):
     """A user acts for an organization once regional staff have approved it (or they created it)."""
+
+    region_parent = "organization"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for approval")
@@ -259,11 +261,6 @@ class Representation(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organization}"
-
-    def save(self, *args, **kwargs):
-        if not self.region_id and self.organization_id:
-            self.region_id = self.organization.region_id
-        super().save(*args, **kwargs)
 
 
 class ImportJob(models.Model):
