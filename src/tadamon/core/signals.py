@@ -1,7 +1,7 @@
 """Role changes are decisions: they go to the activity log whoever makes them (admin included)."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from . import activity
 from .models import RoleAssignment
@@ -22,3 +22,15 @@ def role_revoked(sender, instance, **kwargs):
 
 #: Domain apps append functions that load their demo data (each returns a line to print).
 demo_loaders = []
+
+
+#: A sale made outside the fair's own declarations (e.g. an order of the solidarity market picked
+#: up at a stand). Sent with ``organization``, ``edition`` (or None), ``day`` (a date), ``amount``
+#: (Decimal, MAD), ``lines`` (a list of ``(product_name, quantity)``) and ``reference`` (a string
+#: that identifies the sale, so that receivers can stay idempotent). The fairs' sales figures
+#: listen to it.
+sale_recorded = Signal()
+
+#: Domain apps append functions ``(region or None) -> list of (key, label, value)`` whose figures the
+#: indicators dashboard shows beside the registry's (e.g. the support programmes' indicators).
+indicator_providers = []
