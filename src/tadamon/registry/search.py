@@ -126,15 +126,21 @@ def _where(filters, alias):
     return clauses, params
 
 
-def search_ids(kind, query, filters=None, limit=20, offset=0):
+def search_ids(kind, query, filters=None, limit=20, offset=0, restrict=None):
     """Ids of the ``kind`` ("organization" or "product") objects matching ``query`` and
-    ``filters`` (column → value or list of values), best first, and the total count."""
+    ``filters`` (column → value or list of values), best first, and the total count.
+
+    ``restrict``: ``(sql, params)`` of a subquery selecting the ids allowed (another app's selection,
+    e.g. the products on sale in the market), written by our code, never by users."""
     words = [w for w in query_words(query) if w]
     if not words:
         return [], 0
     table = TABLES[kind]
     groups = _alternatives(words)
     clauses, params = _where(filters or {}, "t")
+    if restrict is not None:
+        clauses.append(f"t.id IN ({restrict[0]})")
+        params.extend(restrict[1])
     extra = (" AND " + " AND ".join(clauses)) if clauses else ""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
