@@ -17,10 +17,10 @@ from tadamon.registry.demo import DEMO_REPRESENTATIVE
 from tadamon.registry.models import Organization, Product, Representation
 
 from . import services
-from .models import Offer, Order, Seller
+from .models import Offer, Order
 
 TITLE_FR = "Journées régionales de l'achat solidaire"
-SELLERS = 12
+PRODUCTS = 60
 PRODUCTS_PER_SELLER = 5
 WITH_STAND = 6
 BUYERS = [("عائشة الإدريسي", "0661234501"), ("Karim Berrada", "0661234502"), ("فاطمة الزهراء بناني", "0661234503"),
@@ -30,14 +30,14 @@ BUYERS = [("عائشة الإدريسي", "0661234501"), ("Karim Berrada", "0661
 
 def _sellers():
     """The demo cooperative's organization first, then the organizations of Fès-Meknès with the most
-    products that have photos."""
+    products with photos (enough of them to put about sixty products on sale)."""
     represented = list(Representation.objects.filter(user__email=DEMO_REPRESENTATIVE,
                                                      status=Representation.Status.APPROVED)
                        .values_list("organization_id", flat=True))
     candidates = list(Organization.objects.filter(is_active=True, merged_into__isnull=True, region__code="03")
                       .annotate(n=Count("products__photos", distinct=True)).filter(n__gte=2)
-                      .order_by("-n", "pk").values_list("pk", flat=True)[:SELLERS * 2])
-    ids = list(dict.fromkeys([*represented, *candidates]))[:SELLERS]
+                      .order_by("-n", "pk").values_list("pk", flat=True)[:PRODUCTS])
+    ids = list(dict.fromkeys([*represented, *candidates]))
     by_id = Organization.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
@@ -84,6 +84,8 @@ def _orders(offers_by_org, today):
     made = 0
     for i, state in enumerate(plan):
         organization = organizations[i % len(organizations)]
+        if state == "delivered":  # one of the organizations that deliver
+            organization = next((o for o in organizations if o.market_seller.delivers), organization)
         offers = offers_by_org[organization][:2]
         name, phone = BUYERS[i % len(BUYERS)]
         choices = [c[0] for c in services.fulfilment_choices(organization, today=today)]
@@ -114,21 +116,23 @@ def load_demo():
         if region is None or not organizations:
             return "market demo: no organization to sell"
         fair = _fair(region, organizations[:WITH_STAND])
-        offers_by_org = {}
+        offers_by_org, total = {}, 0
         for index, organization in enumerate(organizations):
+            if total >= PRODUCTS:
+                break
             services.save_seller(None, organization, {
                 "is_open": True, "pickup_address": organization.address or organization.commune,
                 "pickup_hours": "9:00–17:00", "delivers": index % 3 == 0,
                 "delivery_note": "فاس ومكناس، 20 درهم" if index % 3 == 0 else ""})
             products = list(Product.objects.filter(organization=organization, is_active=True)
-                            .annotate(n=Count("photos")).order_by("-n", "pk")[:PRODUCTS_PER_SELLER])
+                            .annotate(n=Count("photos")).order_by("-n", "pk")[:min(PRODUCTS_PER_SELLER,
+                                                                                    PRODUCTS - total)])
+            total += len(products)
             for k, product in enumerate(products):
                 price = product.price or Decimal(40 + 15 * k)
                 offer = services.save_offer(None, product, price=price, stock=8 + 7 * ((index + k) % 5),
                                             unit=product.unit)
                 offers_by_org.setdefault(organization, []).append(offer)
-        Seller.objects.filter(organization__in=organizations).update(is_open=True)
         made = _orders(offers_by_org, timezone.localdate())
-        total = Offer.objects.count()
-    return (f"market demo: {len(organizations)} organizations sell {total} products, {made} orders; "
+    return (f"market demo: {len(offers_by_org)} organizations sell {total} products, {made} orders; "
             f"{WITH_STAND} stands at «{fair.title_fr}»")
