@@ -27,7 +27,7 @@ class CheckoutForm(forms.Form):
             self.fields[key] = forms.ChoiceField(
                 label=_("How do you get the order of %(org)s?") % {"org": organization.name},
                 choices=[(k, f"{label} — {detail}" if detail else label) for k, label, detail in group["choices"]],
-                initial=group["choices"][0][0], widget=forms.RadioSelect)
+                initial=group["choices"][0][0], widget=forms.RadioSelect, required=False)
             address_key = f"address_{organization.pk}"
             if any(k == Fulfilment.DELIVERY for k, _label, _detail in group["choices"]):
                 self.fields[address_key] = forms.CharField(label=_("Delivery address"), max_length=255,
@@ -51,7 +51,9 @@ class CheckoutForm(forms.Form):
         return data
 
     def fulfilments(self):
-        return {g["organization"].pk: self.cleaned_data[f"how_{g['organization'].pk}"] for g in self.groups}
+        """The way chosen for each organization; none chosen: the first offered (the stand during a fair)."""
+        return {g["organization"].pk: self.cleaned_data.get(f"how_{g['organization'].pk}") or g["choices"][0][0]
+                for g in self.groups}
 
     def addresses(self):
         return {g["organization"].pk: self.cleaned_data.get(f"address_{g['organization'].pk}", "")

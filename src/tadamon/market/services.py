@@ -305,7 +305,7 @@ def place_orders(lines, *, name, phone, email="", user=None, fulfilments=None, d
                 orders.append(order)
             if notify:
                 for order in orders:
-                    transaction.on_commit(lambda o=order: send_notices(o, "placed"))
+                    transaction.on_commit(lambda o=order: _notify(o, "placed"))
             return orders
     except IntegrityError:
         # The same checkout sent twice at the same moment: the other request placed the orders.
@@ -343,7 +343,7 @@ def confirm(actor, order, *, request=None, notify=True):
             return locked
         _move(actor, locked, S.CONFIRMED, "market.order_confirmed", request=request, confirmed_at=timezone.now())
         if notify:
-            transaction.on_commit(lambda: send_notices(locked, "confirmed"))
+            transaction.on_commit(lambda: _notify(locked, "confirmed"))
     return locked
 
 
@@ -356,7 +356,7 @@ def mark_ready(actor, order, *, request=None, notify=True):
             raise MarketError(_("The buyer has not answered the proposed change yet."))
         _move(actor, locked, S.READY, "market.order_ready", request=request, ready_at=timezone.now())
         if notify:
-            transaction.on_commit(lambda: send_notices(locked, "ready"))
+            transaction.on_commit(lambda: _notify(locked, "ready"))
     return locked
 
 
@@ -386,7 +386,7 @@ def cancel(actor, order, *, reason="", by_buyer=False, request=None, notify=True
               proposed_total=None, proposed_lines=None)
         _restock(list(locked.lines.all()))
         if notify:
-            transaction.on_commit(lambda: send_notices(locked, "cancelled"))
+            transaction.on_commit(lambda: _notify(locked, "cancelled"))
     return locked
 
 
@@ -454,7 +454,7 @@ def hand_over(actor, order, *, code=None, cash=True, amount=None, today=None, re
                 sender=Order, organization=locked.organization, edition=edition, day=today, amount=locked.total,
                 lines=lines, reference=f"market-order-{locked.reference}"))
         if notify:
-            transaction.on_commit(lambda: send_notices(locked, "handed_over"))
+            transaction.on_commit(lambda: _notify(locked, "handed_over"))
     return locked
 
 
@@ -485,7 +485,7 @@ def propose_change(actor, order, quantities, *, reason, request=None, notify=Tru
         activity.record(actor, "market.change_proposed", locked, before={"total": str(locked.total)},
                         after={"total": str(total), "lines": proposed}, reason=reason, request=request)
         if notify:
-            transaction.on_commit(lambda: send_notices(locked, "change"))
+            transaction.on_commit(lambda: _notify(locked, "change"))
     return locked
 
 
@@ -577,7 +577,13 @@ def phone_fingerprint(phone):
 
 # ---- notices --------------------------------------------------------------------------------------------
 
-def send_notices(order, kind):
+def _notify(order, kind):
+    from .tasks import enqueue_notices
+
+    enqueue_notices(order, kind)
+
+
+def send_notices(order_id, kind):
     """Tell the buyer (text message, and e-mail when given) and, for a new order, the organization."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
@@ -585,7 +591,10 @@ def send_notices(order, kind):
     from tadamon.core.sms import send_sms
 
     with scopes_disabled():
-        order = Order.objects.select_related("organization", "edition").prefetch_related("lines").get(pk=order.pk)
+        order = Order.objects.select_related("organization", "edition").prefetch_related("lines").filter(
+            pk=order_id).first()
+        if order is None:
+            return
         with translation.override(order.language or "ar"):
             context = {"order": order, "kind": kind, "link": order_url(order), "audience": "buyer"}
             subject = render_to_string("market/email/notice_subject.txt", context).strip()

@@ -24,6 +24,7 @@ from tadamon.registry.views.public import format_price
 from .. import services
 from ..forms import CancelForm, CodeForm, HandOverForm, OfferForm, SellerForm
 from ..models import Fulfilment, Offer, Order, Seller
+from ..payments import PROVIDERS
 
 S = Order.Status
 
@@ -160,6 +161,9 @@ def _order_context(order):
     for line in lines:
         line.amount_label = format_price(line.amount)
         line.price_label = format_price(line.unit_price)
+    for payment in payments:
+        payment.amount_label = format_price(payment.amount)
+        payment.method_label = PROVIDERS[payment.provider].label if payment.provider in PROVIDERS else payment.provider
     return {"order": order, "organization": order.organization, "lines": lines, "payments": payments,
             "total_label": format_price(order.total), "cancel_form": CancelForm(), "hand_form": HandOverForm(),
             "proposed_label": format_price(order.proposed_total) if order.proposed_total is not None else ""}
