@@ -5,6 +5,7 @@ order is checked (typed: headless Chromium has no camera), the order is handed o
 and the same code shown a second time is refused."""
 
 import os
+import re
 from decimal import Decimal
 
 import pytest
@@ -105,7 +106,7 @@ def test_search_basket_phone_code_order_confirm_and_pickup_at_the_stand(
     screenshot(page, "market-checkout-ar")
     page.locator("#checkout button[type=submit]").click()
     page.wait_for_url("**/ar/market/checkout/code/")
-    code = next(w for w in sms.outbox[-1].body.replace(".", " ").split() if w.isdigit() and len(w) == 6)
+    code = re.search(r"\b\d{6}\b", sms.outbox[-1].body).group()
     assert sms.outbox[-1].to == "0661234567"
     page.fill("#id_code", code)
     assert_no_horizontal_scroll(page)
