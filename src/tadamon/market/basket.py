@@ -62,6 +62,11 @@ def count(request):
     return sum(row["q"] for row in _items(request).values())
 
 
+def to_place(request):
+    """The basket's lines for :func:`services.place_orders` (quantities and the prices seen)."""
+    return [BasketLine(int(key), row["q"], money(row["p"])) for key, row in _items(request).items()]
+
+
 def basket_lines(request):
     """What the basket page shows: groups per organization, each line with its current offer, the price
     seen and whether it changed; and the lines to send to :func:`services.place_orders`."""

@@ -125,12 +125,14 @@ def current_stand(organization, today=None):
     return assignment.edition, assignment.stand.number
 
 
-def fulfilment_choices(organization, seller=None, today=None):
-    """The ways this organization hands orders over: [(key, label, detail)], the first one preferred."""
+def fulfilment_choices(organization, seller=None, today=None, stand=False):
+    """The ways this organization hands orders over: [(key, label, detail)], the first one preferred.
+    ``stand``: the organization's :func:`current_stand` when the caller already has it."""
     with scopes_disabled():
         seller = seller or Seller.objects.filter(organization=organization).first()
     choices = []
-    stand = current_stand(organization, today)
+    if stand is False:
+        stand = current_stand(organization, today)
     if stand is not None:
         edition, number = stand
         choices.append((Fulfilment.STAND, Fulfilment.STAND.label,
@@ -241,7 +243,7 @@ def place_orders(lines, *, name, phone, email="", user=None, fulfilments=None, d
             if existing:
                 return existing
             offers = list(Offer.objects.select_for_update(of=("self",))
-                          .select_related("product", "organization__market_seller")
+                          .select_related("product", "organization__market_seller", "organization__region")
                           .filter(pk__in=sorted(wanted)).order_by("pk"))
             problems, changes = [], {}
             found = {o.pk for o in offers}
@@ -274,7 +276,9 @@ def place_orders(lines, *, name, phone, email="", user=None, fulfilments=None, d
             orders = []
             for organization_id, group in by_organization.items():
                 organization = group[0].organization
-                choices = [c[0] for c in fulfilment_choices(organization, organization.market_seller, today)]
+                stand = current_stand(organization, today)
+                choices = [c[0] for c in fulfilment_choices(organization, organization.market_seller, today,
+                                                            stand=stand)]
                 kind = fulfilments.get(organization_id) or choices[0]
                 if kind not in choices:
                     raise MarketError(_("%(org)s does not offer this way of getting the order.")
@@ -284,7 +288,7 @@ def place_orders(lines, *, name, phone, email="", user=None, fulfilments=None, d
                     raise MarketError(_("Give the delivery address for %(org)s.") % {"org": organization.name})
                 edition, stand_number = None, ""
                 if kind == Fulfilment.STAND:
-                    edition, stand_number = current_stand(organization, today)
+                    edition, stand_number = stand
                 total = sum((o.price * wanted[o.pk].quantity for o in group), start=Decimal("0"))
                 order = Order.objects.create(
                     organization=organization, region_id=organization.region_id, fulfilment=kind, edition=edition,
@@ -299,9 +303,11 @@ def place_orders(lines, *, name, phone, email="", user=None, fulfilments=None, d
                         stock=F("stock") - wanted[o.pk].quantity)
                     if taken != 1:  # cannot happen under the lock; never sell what is not there
                         raise MarketError(_("“%(p)s” is sold out.") % {"p": o.product.name})
-                activity.record(_actor(user, name), "market.order_placed", order, after={
-                    "status": S.PLACED, "total": str(total), "fulfilment": kind,
-                    "lines": [[o.pk, wanted[o.pk].quantity, str(o.price)] for o in group]}, request=request)
+                activity.record(_actor(user, name), "market.order_placed", order, region=organization.region,
+                                after={
+                                    "status": S.PLACED, "total": str(total), "fulfilment": kind,
+                                    "lines": [[o.pk, wanted[o.pk].quantity, str(o.price)] for o in group]},
+                                request=request)
                 orders.append(order)
             if notify:
                 for order in orders:

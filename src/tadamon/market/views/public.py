@@ -128,10 +128,10 @@ def _checkout_groups(request, groups):
 
 def _place(request, state):
     """Place the basket with the buyer's details kept in ``state``; where to go next."""
-    _groups, lines, _total, _changed = basket.basket_lines(request)
     try:
         orders = services.place_orders(
-            lines, name=state["name"], phone=state["phone"], email=state.get("email", ""), user=request.user,
+            basket.to_place(request), name=state["name"], phone=state["phone"], email=state.get("email", ""),
+            user=request.user,
             fulfilments={int(k): v for k, v in state["fulfilments"].items()},
             delivery_addresses={int(k): v for k, v in state["addresses"].items()}, note=state.get("note", ""),
             checkout_key=state["key"], language=request.LANGUAGE_CODE, request=request)
