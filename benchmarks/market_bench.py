@@ -171,6 +171,7 @@ def main():
             timings.append((kind, seconds, status))
 
     outcomes = []
+    load_before = os.getloadavg()[0]
     rng = random.Random(13)
     arrivals = sorted(rng.uniform(0, SECONDS) for _ in range(BUYERS))
     started = time.perf_counter()
@@ -203,6 +204,7 @@ def main():
     statuses = sorted({s for _k, _t, s in timings})
     every = [t for _k, t, _s in timings]
     place = [t for k, t, _s in timings if k == "place"]
+    print(f"load average (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores")
     print(f"buyers: {BUYERS} over {SECONDS:.0f} s ({outcomes.count('placed')} placed their orders, "
           f"{outcomes.count('refused')} refused for lack of stock), {PRODUCTS} products × {STOCK} units, "
           f"gunicorn 3 workers × 4 threads on 127.0.0.1, wall time {wall:.1f} s")

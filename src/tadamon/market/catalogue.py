@@ -5,21 +5,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from tadamon.core.models import Region
-from tadamon.registry.models import Sector
 from tadamon.registry.search import search_ids
+from tadamon.registry.views.public import ProductFilterForm
 
 from .models import Offer
 
 
-class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Honey, argan oil, carpet…")}))
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
-                                    to_field_name="code", empty_label=_("All regions"))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Sector.objects.all(), required=False,
-                                      to_field_name="key", empty_label=_("All categories"))
+class CatalogueFilterForm(ProductFilterForm):
+    """The registry's product filters (words, region, category) and the market's labels."""
+
     terroir = forms.BooleanField(label=_("Terroir label"), required=False)
     women_led = forms.BooleanField(label=_("Led by women"), required=False)
 

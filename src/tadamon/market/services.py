@@ -342,28 +342,27 @@ def _move(actor, locked, status, action, *, reason="", request=None, **fields):
     return locked
 
 
-def confirm(actor, order, *, request=None, notify=True):
+def _advance(actor, order, status, *, request=None, notify=True):
+    """Confirm an order or mark it ready (the same step twice changes nothing); the buyer is told."""
     with transaction.atomic(), scopes_disabled():
         locked = _lock(order)
-        if locked.status == S.CONFIRMED:
+        if locked.status == status:
             return locked
-        _move(actor, locked, S.CONFIRMED, "market.order_confirmed", request=request, confirmed_at=timezone.now())
+        if status == S.READY and locked.proposed_total is not None:
+            raise MarketError(_("The buyer has not answered the proposed change yet."))
+        _move(actor, locked, status, f"market.order_{status}", request=request,
+              **{"confirmed_at" if status == S.CONFIRMED else "ready_at": timezone.now()})
         if notify:
-            transaction.on_commit(lambda: _notify(locked, "confirmed"))
+            transaction.on_commit(lambda: _notify(locked, str(status)))
     return locked
+
+
+def confirm(actor, order, *, request=None, notify=True):
+    return _advance(actor, order, S.CONFIRMED, request=request, notify=notify)
 
 
 def mark_ready(actor, order, *, request=None, notify=True):
-    with transaction.atomic(), scopes_disabled():
-        locked = _lock(order)
-        if locked.status == S.READY:
-            return locked
-        if locked.proposed_total is not None:
-            raise MarketError(_("The buyer has not answered the proposed change yet."))
-        _move(actor, locked, S.READY, "market.order_ready", request=request, ready_at=timezone.now())
-        if notify:
-            transaction.on_commit(lambda: _notify(locked, "ready"))
-    return locked
+    return _advance(actor, order, S.READY, request=request, notify=notify)
 
 
 def _restock(lines):
