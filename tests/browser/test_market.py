@@ -143,6 +143,16 @@ def test_search_basket_phone_code_order_confirm_and_pickup_at_the_stand(
     assert honey_order.status == Order.Status.CONFIRMED
     screenshot(seller, "market-sell-order-ar")
 
+    # Stock and prices, one product at a time.
+    seller.goto(f"/ar/market/sell/{honey.pk}/stock/")
+    seller.fill(f"#id_p{products['amlou'].pk}-stock", "9")
+    seller.locator(f"#product-{products['amlou'].pk} button[type=submit]").click()
+    seller.wait_for_load_state()
+    with scopes_disabled():
+        assert products["amlou"].market_offer.__class__.objects.get(product=products["amlou"]).stock == 9
+    assert_no_horizontal_scroll(seller)
+    screenshot(seller, "market-sell-stock-ar")
+
     # At the stand: the code is checked, the order handed over with the cash.
     seller.goto(f"/ar/market/sell/{honey.pk}/")
     seller.fill("#id_code", shown_code)

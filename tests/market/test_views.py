@@ -238,3 +238,14 @@ def test_joining_the_market(client, make_org, make_user):
     client.post(reverse("market:sell_settings", args=[organization.pk]), {"is_open": "on", "pickup_address": "فاس"})
     with scopes_disabled():
         assert organization.market_seller.pickup_address == "فاس"
+
+
+def test_other_languages_and_no_open_redirect(client, market):
+    assert "Marché solidaire" in client.get("/fr/market/").content.decode()
+    assert "Solidarity market" in client.get("/en/market/").content.decode()
+    offer = market["honey_offers"][0]
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        response = client.post(reverse("market:basket_add"), {"offer": offer.pk, "quantity": 1, "next": target})
+        assert response.status_code == 302 and "evil" not in response.url
+    kept = client.post(reverse("market:basket_add"), {"offer": offer.pk, "quantity": 1, "next": "/ar/market/?q=x"})
+    assert kept.url == "/ar/market/?q=x"

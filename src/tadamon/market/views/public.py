@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
@@ -73,7 +74,9 @@ def basket_add(request):
         basket.add(request, offer, form.cleaned_data["quantity"])
         messages.success(request, _("“%(p)s” is in your basket.") % {"p": offer.product.name})
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "market:catalogue")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("market:catalogue")
 
 
 def _basket_context(request):
