@@ -235,3 +235,18 @@ def test_stock_never_below_zero_in_the_database(market):
     offer = market["honey_offers"][0]
     with pytest.raises(IntegrityError), transaction.atomic(), scopes_disabled():
         Offer.objects.filter(pk=offer.pk).update(stock=-1)
+
+
+def test_stale_orders_are_cancelled_and_restocked(market):
+    from django.core.management import call_command
+
+    offer = market["honey_offers"][0]
+    old, recent = place([line(offer, 2)], key="old")[0], place([line(offer, 1)], key="recent")[0]
+    with scopes_disabled():
+        Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=4))
+    call_command("cancel-stale-orders", "--days", "3")
+    with scopes_disabled():
+        old.refresh_from_db()
+        recent.refresh_from_db()
+    assert old.status == S.CANCELLED and old.cancel_reason and recent.status == S.PLACED
+    assert _stock(offer) == 9

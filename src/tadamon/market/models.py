@@ -185,10 +185,6 @@ class Order(RegionFromParent, models.Model):
     def grouped_code(self):
         return "-".join(self.pickup_code[i:i + 5] for i in range(0, len(self.pickup_code), 5))
 
-    @property
-    def paid(self):
-        return sum((p.amount for p in self.payments.all()), start=0)
-
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
