@@ -13,7 +13,7 @@ from .services import MAX_QUANTITY
 class CheckoutForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     phone = forms.CharField(label=_("Your phone number"), max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
                             help_text=_("We send a code to check it, then the news of your order."))
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
     note = forms.CharField(label=_("A note for the organizations (optional)"), max_length=300, required=False)
@@ -62,7 +62,7 @@ class CheckoutForm(forms.Form):
 
 class PhoneCodeForm(forms.Form):
     code = forms.CharField(label=_("The code received by text message"), max_length=8,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"}))
 
 
 class AddForm(forms.Form):
@@ -85,7 +85,7 @@ class OfferForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Pickup code"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "dir": "ltr"}))
 
 
 class CancelForm(forms.Form):
