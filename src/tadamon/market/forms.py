@@ -62,7 +62,8 @@ class CheckoutForm(forms.Form):
 
 class PhoneCodeForm(forms.Form):
     code = forms.CharField(label=_("The code received by text message"), max_length=8,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"}))
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                         "dir": "ltr"}))
 
 
 class AddForm(forms.Form):
@@ -85,7 +86,8 @@ class OfferForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Pickup code"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "dir": "ltr"}))
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "dir": "ltr"}))
 
 
 class CancelForm(forms.Form):

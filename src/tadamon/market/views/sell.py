@@ -77,14 +77,15 @@ def dashboard(request, pk):
         seller = Seller.objects.filter(organization=organization).first()
         to_confirm = _labels(list(Order.objects.filter(organization=organization, status=S.PLACED)
                                   .prefetch_related("lines").order_by("created_at")))
-        counts = dict(Order.objects.filter(organization=organization).values_list("status").annotate(n=Count("pk")))
+        counts = dict(Order.objects.filter(organization=organization).order_by().values_list("status")
+                      .annotate(n=Count("pk")))
         low = list(Offer.objects.filter(organization=organization, is_listed=True, stock__lte=3)
                    .select_related("product").order_by("stock"))
     return render(request, "market/sell/dashboard.html", {
         "organization": organization, "seller": seller, "to_confirm": to_confirm,
-        "pickups": todays_pickups(organization), "counts": counts, "low": low, "code_form": CodeForm(),
-        "stand": services.current_stand(organization), "seller_form": SellerForm(instance=seller) if not seller
-        else None,
+        "pickups": todays_pickups(organization),
+        "counts": [(key, label, counts[key]) for key, label in S.choices if counts.get(key)], "low": low,
+        "code_form": CodeForm(), "stand": services.current_stand(organization),
     })
 
 
