@@ -396,7 +396,8 @@ def winners(prize):
     """[(category, [award])] of a prize, categories in order."""
     with scopes_disabled():
         awards = list(Award.objects.filter(ranking__prize=prize).select_related(
-            "candidacy__organization__province", "candidacy__category"))
+            "candidacy__organization__province", "candidacy__organization__region",
+            "candidacy__organization__sector", "candidacy__category"))
         categories = list(prize.categories.all())
     return [(c, [a for a in awards if a.candidacy.category_id == c.pk]) for c in categories]
 
