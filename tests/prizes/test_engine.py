@@ -40,11 +40,12 @@ def brute_force(instance):
     return best
 
 
+@pytest.mark.parametrize("shortcut", [True, False], ids=["greedy-first", "solver-only"])
 @pytest.mark.parametrize("seed", range(60))
-def test_solver_matches_brute_force(seed):
+def test_solver_matches_brute_force(seed, shortcut):
     rng = random.Random(seed)
     instance = random_instance(rng)
-    result = solve(instance, time_limit=5)
+    result = solve(instance, time_limit=5, shortcut=shortcut)
     assert check(instance, result) == []
     expected = brute_force(instance)
     if expected is None:

@@ -7,8 +7,11 @@ Every candidacy is scored by at least ``k`` jurors, never by a juror in conflict
 load is balanced. The model is a 0-1 programme solved with OR-Tools CP-SAT: one boolean per allowed
 (juror, candidacy) pair, ``sum ≥ k`` per candidacy, pairs already scored kept (``fixed``), and a
 lexicographic objective folded into one integer sum: the smallest largest load first, then the
-fewest assignments (so every candidacy gets exactly ``k`` jurors unless fixed pairs give it more),
-then the largest smallest load.
+largest smallest load. Every candidacy gets exactly ``k`` jurors (more only when fixed pairs give it
+more): an extra sheet never lowers the largest load. A greedy assignment (candidacies with the fewest
+free jurors first, each to its least loaded jurors) is given as a hint; when it already reaches both
+bounds — the mean load rounded up for the largest, rounded down for the smallest — it is optimal as
+it stands and the solver is not called.
 
 A candidacy with fewer than ``k`` jurors free of conflict cannot be covered: the result is then
 ``infeasible`` and names those candidacies (``short``), without calling the solver.
@@ -50,14 +53,15 @@ def allowed_pairs(jurors, candidacies, conflicts):
     return [(j, c) for c in candidacies for j in jurors if (j, c) not in conflicts]
 
 
-def solve(instance, time_limit=10):
+def solve(instance, time_limit=10, *, shortcut=True):
     """Assign candidacies to jurors.
 
     ``instance`` is ``{"k": int, "jurors": [ID], "candidacies": [ID], "conflicts": [[juror, candidacy]],
     "fixed": [[juror, candidacy]]}`` (``conflicts`` and ``fixed`` may be left out). Returns ``{"status":
     "optimal" | "feasible" | "infeasible", "assignments": [[juror, candidacy]], "loads": {str(juror): n},
     "max_load", "min_load", "short": [candidacy]}``. Raises ValueError on malformed input and
-    TimeoutError when no assignment was found within ``time_limit`` seconds.
+    TimeoutError when no assignment was found within ``time_limit`` seconds. With ``shortcut`` (the
+    default), a greedy assignment that already meets both bounds is returned without calling the solver.
     """
     k, jurors, candidacies, conflicts, fixed = _validate(instance)
     allowed = allowed_pairs(jurors, candidacies, conflicts)
@@ -76,20 +80,33 @@ def solve(instance, time_limit=10):
     x = {pair: model.new_bool_var(f"x{n}") for n, pair in enumerate(allowed)}
     for pair in fixed:
         model.add(x[pair] == 1)
+    # The fewest sheets are exactly k per candidacy (more where fixed pairs give more): an extra sheet
+    # never lowers the largest load, so the count is fixed instead of minimised.
+    need = {c: max(k, sum(1 for _j, cc in fixed if cc == c)) for c in candidacies}
+    by_candidacy, by_juror = {c: [] for c in candidacies}, {j: [] for j in jurors}
+    for (j, c), var in x.items():
+        by_candidacy[c].append(var)
+        by_juror[j].append(var)
     for c in candidacies:
-        model.add(sum(x[(j, c)] for j in jurors if (j, c) in x) >= k)
+        model.add(sum(by_candidacy[c]) == need[c])
     n = len(candidacies)
-    max_load, min_load = model.new_int_var(0, n, "max_load"), model.new_int_var(0, n, "min_load")
-    loads = {}
+    total = sum(need.values())
+    max_load = model.new_int_var(-(-total // len(jurors)), n, "max_load")
+    min_load = model.new_int_var(0, total // len(jurors), "min_load")
     for j in jurors:
-        load = sum(x[(j, c)] for c in candidacies if (j, c) in x)
-        loads[j] = load
-        model.add(load <= max_load)
-        model.add(load >= min_load)
-    total = sum(x.values())
-    b2 = n + 1
-    b1 = (len(allowed) + 1) * b2
-    model.minimize(max_load * b1 + total * b2 - min_load)
+        model.add(sum(by_juror[j]) <= max_load)
+        model.add(sum(by_juror[j]) >= min_load)
+    model.minimize(max_load * (n + 1) - min_load)
+    hint = _greedy(jurors, candidacies, need, fixed, x)
+    if shortcut:
+        counts = {j: 0 for j in jurors}
+        for (j, _c), value in hint.items():
+            counts[j] += value
+        if max(counts.values()) == -(-total // len(jurors)) and min(counts.values()) == total // len(jurors):
+            # The greedy assignment meets both bounds (the mean load rounded up and down): it is optimal.
+            return _answer("optimal", [[j, c] for (j, c), value in hint.items() if value], jurors)
+    for pair, value in hint.items():
+        model.add_hint(x[pair], value)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = 2
@@ -97,12 +114,31 @@ def solve(instance, time_limit=10):
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise TimeoutError(f"No assignment found within {time_limit:g} s: allow more time.")
     chosen = [[j, c] for (j, c), var in x.items() if solver.boolean_value(var)]
+    return _answer("optimal" if status == cp_model.OPTIMAL else "feasible", chosen, jurors)
+
+
+def _answer(status, chosen, jurors):
     counts = {str(j): 0 for j in jurors}
     for j, _c in chosen:
         counts[str(j)] += 1
-    return {"status": "optimal" if status == cp_model.OPTIMAL else "feasible", "assignments": chosen,
-            "loads": counts, "max_load": max(counts.values(), default=0),
+    return {"status": status, "assignments": chosen, "loads": counts, "max_load": max(counts.values(), default=0),
             "min_load": min(counts.values(), default=0), "short": []}
+
+
+def _greedy(jurors, candidacies, need, fixed, x):
+    """A first assignment for the solver's hint: candidacies with the fewest free jurors first, each
+    to its least loaded free jurors."""
+    load = {j: 0 for j in jurors}
+    chosen = set(fixed)
+    for j, _c in fixed:
+        load[j] += 1
+    free = {c: [j for j in jurors if (j, c) in x] for c in candidacies}
+    for c in sorted(candidacies, key=lambda c: len(free[c])):
+        have = sum(1 for j in free[c] if (j, c) in chosen)
+        for j in sorted((j for j in free[c] if (j, c) not in chosen), key=lambda j: load[j])[:need[c] - have]:
+            chosen.add((j, c))
+            load[j] += 1
+    return {pair: int(pair in chosen) for pair in x}
 
 
 def check(instance, result):
