@@ -106,7 +106,7 @@ def public_prize(pk):
             description="Prizes whose candidacies have opened, the latest first; `region` keeps one region, "
                         "`edition` one edition.")
 def list_prizes(request, region: str = Query("", pattern=REGION_PATTERN, description="Region code, e.g. `03`."),
-                edition: int = Query(None, ge=1, le=2**63 - 1, description="Edition id."), page: int = PAGE):
+                edition: int | None = Query(None, ge=1, le=2**63 - 1, description="Edition id."), page: int = PAGE):
     limit, offset = page_bounds(page)
     with scopes_disabled():
         prizes = public_prizes().order_by("-created_at", "-pk")
