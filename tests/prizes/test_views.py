@@ -167,3 +167,25 @@ def test_api_prizes_categories_and_winners(client, scored_prize, fes_staff):
     assert client.get("/api/v1/prizes?region=x").status_code == 422
     page = client.get(reverse("prizes:prize", args=[prize.pk])).content.decode()
     assert 'id="winners"' in page
+
+
+def test_invitation_link_and_juror_home(client_for, prize, make_user, english):
+    from django.core import mail
+
+    with scopes_disabled():
+        member = services.invite_juror(None, prize, name="Omar", email="omar@example.ma",
+                                       invitation_url=lambda m: f"http://testserver/en/jury/invitations/{m.token}/")
+    link = mail.outbox[0].body.split("http://testserver")[1].split()[0]
+    wrong = client_for(make_user("other@example.ma"))
+    wrong.post(link)
+    with scopes_disabled():
+        member.refresh_from_db()
+    assert member.user_id is None
+    omar = make_user("omar@example.ma")
+    client = client_for(omar)
+    assert "Accept the invitation" in client.get(link).content.decode()
+    response = client.post(link)
+    assert response.status_code == 302 and response["Location"].endswith(f"/jury/prizes/{prize.pk}/")
+    home = client.get("/en/").content.decode()
+    assert "Your juries" in home and f"/jury/prizes/{prize.pk}/" in home
+    assert client.get(reverse("prizes:jury_home")).status_code == 200
