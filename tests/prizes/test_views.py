@@ -67,7 +67,7 @@ def test_juror_sees_only_assigned_and_unconflicted_sheets(client_for, prize, cat
         prize.status = Prize.Status.SCORING
         prize.save()
         services.run_assignment(fes_staff, prize)
-        (u0, m0), (u1, m1) = jury[0], jury[1]
+        (u0, m0), (_u1, _m1) = jury[0], jury[1]
         own = m0.assignments.select_related("candidacy__organization").first()
         others = Assignment.objects.exclude(member=m0)
         not_mine = others.exclude(candidacy__in=m0.assignments.values("candidacy")).first() or others.first()

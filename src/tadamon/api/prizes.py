@@ -38,7 +38,7 @@ class CategoryItem(Schema):
 class CriterionItem(Schema):
     name_ar: str
     name_fr: str
-    weight: int = Field(description="Weight in the total.")
+    weight: float = Field(description="Weight in the total.")
     max_points: int = Field(description="Scale: each juror gives 0 to this many points.")
 
 
@@ -125,7 +125,7 @@ def get_prize(request, id: int = PRIZE_ID):
     with scopes_disabled():
         prize = public_prize(id)
         categories = [category_item(c) for c in prize.categories.select_related("sector")]
-        criteria = [{"name_ar": c.name_ar, "name_fr": c.name_fr, "weight": c.weight, "max_points": c.max_points}
+        criteria = [{"name_ar": c.name_ar, "name_fr": c.name_fr, "weight": float(c.weight), "max_points": c.max_points}
                     for c in prize.criteria.all()]
     return {**prize_item(request, prize), "description_ar": prize.description_ar,
             "description_fr": prize.description_fr, "categories": categories, "criteria": criteria}

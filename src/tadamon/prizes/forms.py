@@ -50,8 +50,8 @@ class CriterionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("weight") == 0 or data.get("max_points") == 0:
-            raise ValidationError(_("The weight and the maximum points must be at least 1."))
+        if (data.get("weight") is not None and data["weight"] <= 0) or data.get("max_points") == 0:
+            raise ValidationError(_("The weight must be above 0 and the maximum points at least 1."))
         return data
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from tadamon.core.models import Region, RegionFromParent, localized
-from tadamon.fairs.models import Edition
+from tadamon.fairs.models import Edition, ScoringCriterion
 from tadamon.programme.models import new_certificate_code
 from tadamon.registry.models import Organization, Sector
 
@@ -104,29 +104,14 @@ class Category(models.Model):
         return localized(self, "name")
 
 
-class Criterion(models.Model):
+class Criterion(ScoringCriterion):
     """A line of the prize's scoring grid: its weight and its scale (0 to ``max_points``)."""
 
     prize = models.ForeignKey(Prize, on_delete=models.CASCADE, related_name="criteria")
-    name_ar = models.CharField(_("criterion (Arabic)"), max_length=150)
-    name_fr = models.CharField(_("criterion (French)"), max_length=150)
-    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
-    max_points = models.PositiveSmallIntegerField(_("maximum points"), default=10)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("criterion")
-        verbose_name_plural = _("criteria")
-        constraints = [models.CheckConstraint(condition=models.Q(max_points__gte=1, weight__gte=1),
+    class Meta(ScoringCriterion.Meta):
+        constraints = [models.CheckConstraint(condition=models.Q(max_points__gte=1, weight__gt=0),
                                               name="prize_criterion_positive")]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
 
 
 class Candidacy(RegionFromParent, models.Model):

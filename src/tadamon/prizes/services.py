@@ -286,7 +286,7 @@ def run_assignment(actor, prize, *, time_limit=10, request=None):
 # ---- scoring -------------------------------------------------------------------------------------
 
 def _criteria(prize):
-    return [(c.pk, c.weight, c.max_points) for c in prize.criteria.all()]
+    return [(c.pk, float(c.weight), c.max_points) for c in prize.criteria.all()]
 
 
 def clean_scores(prize, raw, *, complete):
