@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from tadamon.core import activity
 from tadamon.core.decorators import permission_required
 from tadamon.fairs.models import Edition
 
@@ -49,8 +50,6 @@ def prize_create(request):
                                       strict=True)))
     if request.method == "POST" and form.is_valid():
         prize = form.save()
-        from tadamon.core import activity
-
         activity.record(request.user, "prize.saved", prize, after={"title": prize.title_fr}, request=request)
         return redirect("prizes:manage", pk=prize.pk)
     return render(request, "prizes/manage/form.html", {"form": form, "title": _("New prize")})
@@ -128,8 +127,6 @@ def prize_action(request, pk, action):
 
 
 def _add(request, prize, action):
-    from tadamon.core import activity
-
     if action == "nominate":
         form = NominationForm(request.POST, prefix="nom", prize=prize)
         if not form.is_valid():
