@@ -240,3 +240,16 @@ def test_honours_on_the_edition_page(fair, exhibitor, fes_staff, client, english
             services.add_honour(fes_staff, fair, org, Honour.Kind.CAFTAN, "مرة أخرى")
     page = client.get(f"/en/fairs/{fair.pk}/").content.decode()
     assert "Caftan show" in page and "Défilé du caftan" in page
+
+
+def test_publication_tells_the_winners_by_email(scored_prize, fes_staff, representative, english):
+    with scopes_disabled():
+        services.lock_ranking(fes_staff, scored_prize)
+        first = Award.objects.select_related("candidacy__organization").get(rank=1)
+    user = representative(first.candidacy.organization, "winner@example.ma")
+    services.publish(fes_staff, scored_prize, certificate_url=lambda a: f"https://tadamon.test/c/{a.code}.pdf")
+    sent = [m for m in mail.outbox if m.to == [user.email]]
+    assert len(sent) == 1 and f"/c/{first.code}.pdf" in sent[0].body
+    assert "بالمرتبة 1" in sent[0].body  # in the representative's language (Arabic)
+    services.publish(fes_staff, scored_prize, certificate_url=lambda a: "x")  # already published: no second mail
+    assert len([m for m in mail.outbox if m.to == [user.email]]) == 1

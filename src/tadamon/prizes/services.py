@@ -377,19 +377,41 @@ def lock_ranking(actor, prize, note="", *, request=None):
     return ranking
 
 
-@transaction.atomic
-def publish(actor, prize, *, request=None):
-    locked = Prize.objects.select_for_update().get(pk=prize.pk)
-    if not FinalRanking.objects.filter(prize=locked).exists():
-        raise PrizeError(_("Lock the final ranking before publishing the winners."))
-    if locked.published_at is not None:
-        return locked
-    locked.published_at = timezone.now()
-    locked.status = Prize.Status.PUBLISHED
-    locked.save(update_fields=["published_at", "status"])
-    activity.record(actor, "prize.published", locked, after={"published_at": str(locked.published_at)},
-                    request=request)
+def publish(actor, prize, *, certificate_url=None, request=None):
+    """Publish the winners (once). With ``certificate_url(award)``, each winner's representatives are
+    told by e-mail (in their language, with the certificate's link) and text message."""
+    with transaction.atomic():
+        locked = Prize.objects.select_for_update().get(pk=prize.pk)
+        if not FinalRanking.objects.filter(prize=locked).exists():
+            raise PrizeError(_("Lock the final ranking before publishing the winners."))
+        if locked.published_at is not None:
+            return locked
+        locked.published_at = timezone.now()
+        locked.status = Prize.Status.PUBLISHED
+        locked.save(update_fields=["published_at", "status"])
+        activity.record(actor, "prize.published", locked, after={"published_at": str(locked.published_at)},
+                        request=request)
+    if certificate_url is not None:
+        notify_winners(locked, certificate_url)
     return locked
+
+
+def notify_winners(prize, certificate_url):
+    from tadamon.core.sms import send_sms
+
+    for category, awards in winners(prize):
+        for award in awards:
+            organization = award.candidacy.organization
+            with scopes_disabled():
+                users = [r.user for r in Representation.objects.filter(
+                    organization=organization, status=Representation.Status.APPROVED).select_related("user")]
+            for user in users:
+                with translation.override(user.preferred_language):
+                    context = {"award": award, "prize": prize, "category": category, "organization": organization,
+                               "user": user, "url": certificate_url(award)}
+                    subject = render_to_string("prizes/email/winner_subject.txt", context).strip()
+                    send_mail(subject, render_to_string("prizes/email/winner.txt", context), None, [user.email])
+                    send_sms(user.phone, subject)
 
 
 def winners(prize):

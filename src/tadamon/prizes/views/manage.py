@@ -115,7 +115,8 @@ def prize_action(request, pk, action):
             services.lock_ranking(request.user, prize, form.cleaned_data.get("note", ""), request=request)
             return _done(request, prize, _("The final ranking is locked."))
         if action == "publish":
-            services.publish(request.user, prize, request=request)
+            services.publish(request.user, prize, request=request, certificate_url=lambda award: (
+                request.build_absolute_uri(reverse("prizes:certificate", args=[award.code]))))
             return _done(request, prize, _("The winners are published."))
         if action == "ceremony":
             session = services.create_ceremony(request.user, prize, request=request)
