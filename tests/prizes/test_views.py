@@ -189,3 +189,15 @@ def test_invitation_link_and_juror_home(client_for, prize, make_user, english):
     home = client.get("/en/").content.decode()
     assert "Your juries" in home and f"/jury/prizes/{prize.pk}/" in home
     assert client.get(reverse("prizes:jury_home")).status_code == 200
+
+
+def test_candidacy_sheets_for_the_deliberation(client_for, scored_prize, fes_staff, marrakech_staff, fes_juror,
+                                               english):
+    with scopes_disabled():
+        candidacy = scored_prize.candidacies.first()
+        sheet = candidacy.assignments.first()
+    url = reverse("prizes:manage_candidacy", args=[candidacy.pk])
+    page = client_for(fes_staff).get(url)
+    assert page.status_code == 200 and sheet.member.name in page.content.decode()
+    assert client_for(marrakech_staff).get(url).status_code == 404
+    assert client_for(fes_juror).get(url).status_code == 403

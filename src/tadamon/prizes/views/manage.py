@@ -20,7 +20,8 @@ from tadamon.fairs.models import Edition
 
 from .. import services
 from ..forms import CategoryForm, CriterionForm, HonourForm, JurorForm, NominationForm, PrizeForm, RankingForm
-from ..models import Assignment, Conflict, FinalRanking, Honour, Prize
+from ..models import Assignment, Candidacy, Conflict, FinalRanking, Honour, Prize
+from ..results import sheet_total
 
 VIEW, MANAGE = "prizes.view", "prizes.manage"
 
@@ -164,6 +165,25 @@ def _add(request, prize, action):
 
 
 @permission_required(VIEW)
+def candidacy_detail(request, pk):
+    """A candidacy for the deliberation: its pitch and photos, each juror's sheet (points, total,
+    comment; drafts marked), and its conflicts."""
+    candidacy = get_object_or_404(Candidacy.objects.select_related(
+        "prize__edition__region", "organization__province", "category"), pk=pk)
+    prize = _prize(request, candidacy.prize_id)
+    with scopes_disabled():
+        criteria = list(prize.criteria.all())
+        weights = [(c.pk, float(c.weight), c.max_points) for c in criteria]
+        sheets = [(a, [a.scores.get(str(c.pk), "") for c in criteria], sheet_total(a.scores, weights))
+                  for a in candidacy.assignments.select_related("member")]
+        conflicts = list(candidacy.conflicts.select_related("member"))
+        photos = list(candidacy.photos.all())
+    return render(request, "prizes/manage/candidacy.html", {
+        "prize": prize, "candidacy": candidacy, "criteria": criteria, "sheets": sheets, "conflicts": conflicts,
+        "photos": photos})
+
+
+@permission_required(VIEW)
 def honours(request, pk):
     edition = get_object_or_404(Edition.objects.select_related("region"), pk=pk)
     if not request.user.has_perm("fairs.view_edition_admin", edition):
@@ -193,5 +213,6 @@ urlpatterns = [
     path("manage/prizes/new/", prize_create, name="create"),
     path("manage/prizes/<int:pk>/", prize_admin, name="manage"),
     path("manage/prizes/<int:pk>/<slug:action>/", prize_action, name="action"),
+    path("manage/prizes/candidacies/<int:pk>/", candidacy_detail, name="manage_candidacy"),
     path("manage/fairs/<int:pk>/honours/", honours, name="honours"),
 ]
