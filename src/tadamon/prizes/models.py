@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, RegionFromParent, localized
+from tadamon.core.models import BilingualNameMixin, Region, RegionFromParent, localized
 from tadamon.fairs.models import Edition, ScoringCriterion
 from tadamon.programme.models import new_certificate_code
 from tadamon.registry.models import Organization, Sector
@@ -79,7 +79,7 @@ class Prize(RegionFromParent, models.Model):
         return self.status == self.Status.SCORING and (now or timezone.now()) < self.scoring_closes_at
 
 
-class Category(models.Model):
+class Category(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin gives __str__)
     """A production pole of the prize (handicrafts, terroir products, pastries): candidates show
     products of its sector."""
 
@@ -95,13 +95,6 @@ class Category(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
 
 
 class Criterion(ScoringCriterion):
