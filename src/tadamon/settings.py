@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tadamon.fairs",
     "tadamon.programme",
     "tadamon.market",
+    "tadamon.prizes",
     "tadamon.api",
 ]
 

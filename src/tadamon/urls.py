@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("tadamon.fairs.urls")),
     path("", include("tadamon.programme.urls")),
     path("", include("tadamon.market.urls")),
+    path("", include("tadamon.prizes.urls")),
     path("", include("tadamon.core.urls")),
     prefix_default_language=True,
 )

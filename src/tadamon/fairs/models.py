@@ -318,10 +318,10 @@ class ApplicationDocument(models.Model):
         return self.file.name
 
 
-class Criterion(models.Model):
-    """A line of the scoring grid of an edition (e.g. product quality, weight 3)."""
+class ScoringCriterion(models.Model):
+    """A line of a scoring grid: its name, its weight and its scale (0 to ``max_points``). The
+    review grid of an edition's applications and the grid of a prize (prizes app) are made of them."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
     name_ar = models.CharField(_("criterion (Arabic)"), max_length=150)
     name_fr = models.CharField(_("criterion (French)"), max_length=150)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
@@ -329,6 +329,7 @@ class Criterion(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["position", "id"]
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
@@ -339,6 +340,15 @@ class Criterion(models.Model):
     @property
     def name(self):
         return localized(self, "name")
+
+
+class Criterion(ScoringCriterion):
+    """A line of the scoring grid of an edition (e.g. product quality, weight 3)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
+
+    class Meta(ScoringCriterion.Meta):
+        pass
 
 
 class Review(models.Model):

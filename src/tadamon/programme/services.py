@@ -632,19 +632,29 @@ def issue_certificate(actor, registration, *, request=None):
     return certificate
 
 
-def certificate_pdf(certificate, *, absolute_url):
-    """The certificate as PDF: Arabic then French, with a QR code of the verification page."""
+def render_certificate(template_name, context, *, absolute_url):
+    """A certificate as PDF (a template extending ``programme/pdf/certificate_base.html``), with a QR
+    code of its verification page. Other apps' certificates (prizes) are rendered here too."""
     import segno
 
     from tadamon.core.pdf import render_pdf
 
-    registration = certificate.registration
     qr = segno.make(absolute_url, error="m")
-    return render_pdf("programme/pdf/certificate.html", {
+    return render_pdf(template_name, {
+        **context, "qr_svg": qr.svg_data_uri(scale=4, dark="#134a36"), "verify_url": absolute_url})
+
+
+def certificate_pdf(certificate, *, absolute_url):
+    """The certificate as PDF: Arabic then French, with a QR code of the verification page."""
+    registration = certificate.registration
+    return render_certificate("programme/pdf/certificate.html", {
         "certificate": certificate, "registration": registration, "session": registration.session,
-        "edition": registration.session.edition, "qr_svg": qr.svg_data_uri(scale=4, dark="#134a36"),
-        "verify_url": absolute_url,
-    })
+        "edition": registration.session.edition}, absolute_url=absolute_url)
+
+
+#: Other kinds of certificates verified at the same address: functions ``code -> dict or None``; the
+#: dict gives the verification page's ``facts`` ([(label, value)]) and ``issued``.
+certificate_verifiers = []
 
 
 def feedback_open(registration, now=None):

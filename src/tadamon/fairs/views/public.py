@@ -12,6 +12,10 @@ from ..models import Application, Edition
 PUBLIC_STATUSES = [s for s in Edition.Status.values if s != Edition.Status.DRAFT]
 EXHIBITOR_STATUSES = [Application.Status.SELECTED, Application.Status.CONFIRMED]
 
+#: Sections other apps add to an edition's page (e.g. prizes and honours): functions
+#: ``(request, edition) -> dict with a "template" key, or None``.
+edition_sections = []
+
 
 @public
 def edition_list(request):
@@ -44,6 +48,7 @@ def edition_detail(request, pk):
     return render(request, "fairs/public/edition_detail.html", {
         "edition": edition, "poles": pole_rows, "partners": partners, "call_open": edition.call_is_open(),
         "published": bool(edition.selection_published_at), "exhibitor_count": counts["exhibitors"],
+        "sections": [s for s in (section(request, edition) for section in edition_sections) if s],
     })
 
 

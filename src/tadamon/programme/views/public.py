@@ -303,6 +303,10 @@ def certificate_verify(request, code):
         certificate = Certificate.objects.select_related("registration__session__edition__region").filter(
             code=code).first()
     if certificate is None:
+        for verifier in services.certificate_verifiers:
+            found = verifier(code)
+            if found is not None:
+                return render(request, "programme/public/certificate_verify.html", {"other": found})
         return render(request, "programme/public/certificate_verify.html", {"certificate": None}, status=404)
     registration = certificate.registration
     return render(request, "programme/public/certificate_verify.html", {
