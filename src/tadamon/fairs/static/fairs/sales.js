@@ -9,7 +9,8 @@
   var key = form.getAttribute("data-storage-key"), draftKey = key + "-draft", queueKey = key + "-queue";
   var box = document.getElementById("sales-offline");
   var confirmField = document.getElementById("id_confirm");
-  if (confirmField && !form.hasAttribute("data-needs-confirmation")) { confirmField.closest(".field").hidden = true; }
+  function showConfirm(show) { if (confirmField) { confirmField.closest(".field").style.display = show ? "" : "none"; } }
+  showConfirm(form.hasAttribute("data-needs-confirmation"));
 
   function read(k, fallback) { try { return JSON.parse(localStorage.getItem(k)) || fallback; } catch (e) { return fallback; } }
   function write(k, value) { try { localStorage.setItem(k, JSON.stringify(value)); } catch (e) { /* full: keep going */ } }
@@ -74,7 +75,7 @@
         say(answer.message, "ok");
         setTimeout(function () { location.reload(); }, 1200);
       } else {
-        if (answer.needs_confirmation && confirmField) { confirmField.closest(".field").hidden = false; }
+        if (answer.needs_confirmation) { showConfirm(true); }
         say(answer.message, "error");
       }
     }).catch(queueIt);
