@@ -96,9 +96,14 @@ def edition_report(request, pk):
         if job is not None and job.is_active:
             return render(request, "insights/_report_progress.html", {"edition": edition, "job": job})
         return HttpResponseClientRefresh()
-    f = figures.edition_figures(edition)
+    key = f"insights:edition:{edition.pk}:{get_language()}"
+    page = cache.get(key)
+    if page is None:
+        f = figures.edition_figures(edition)
+        page = {"f": f, "charts": report.edition_charts(f), "map": report.province_map(f)}
+        cache.set(key, page, indicators.CACHE_SECONDS)
     return render(request, "insights/edition_report.html", {
-        "edition": edition, "f": f, "charts": report.edition_charts(f), "map": report.province_map(f), "job": job,
+        **page, "edition": edition, "job": job,
         "can_make": request.user.has_perm("fairs.manage_edition", edition),
         "series": figures.editions_for_comparison(edition),
     })
@@ -147,8 +152,8 @@ def compare_editions(request):
 
 @permission_required(VIEW)
 def compare_regions(request):
-    """Regions side by side for one year, with each region's growth from the year before. Only the
-    aggregates published as open data are shown."""
+    """Regions side by side for one year, with each region's growth from the year before: aggregates
+    of their fairs (counts, sums, shares), never a name."""
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year") or this_year - 1)
