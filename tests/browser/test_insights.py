@@ -13,23 +13,14 @@ from django_scopes import scopes_disabled
 
 from tadamon.fairs.models import Sale
 
-from ..conftest import PASSWORD
 from ..fairs.sales_fixtures import running_fair_fixture  # noqa: F401
 from .conftest import CHROMIUM, assert_no_horizontal_scroll
+from .test_fairs import log_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
 ]
-SUBMIT = "main form button[type=submit]"
-
-
-def log_in(page, email):
-    page.goto("/ar/accounts/login/")
-    page.fill("#id_email", email)
-    page.fill("#id_password", PASSWORD)
-    page.click(SUBMIT)
-    page.wait_for_url("**/ar/")
 
 
 def _sales(org):

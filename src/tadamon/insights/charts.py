@@ -1,13 +1,13 @@
 """Charts drawn on the server with matplotlib: SVG for pages, PNG for PDFs.
 
-Matplotlib neither joins Arabic letters nor orders right-to-left text, so every label goes through
-:func:`shape`: arabic-reshaper picks each letter's joined form and python-bidi puts the characters in
-display order. DejaVu Sans (shipped with matplotlib) has those joined forms. Text is drawn as paths,
-so the browser does not reorder it a second time.
+Matplotlib (3.11 and later) lays text out with complex shaping and the bidirectional algorithm: Arabic
+labels are given as they are stored (logical order) and come out joined and right to left, in DejaVu
+Sans (shipped with matplotlib). Reshaping them beforehand (arabic-reshaper, python-bidi) would shape
+them twice and print them backwards. SVG text is drawn as paths, so a browser does not lay it out again.
+tests/insights checks that Arabic letters really join.
 """
 
 import io
-import re
 
 import matplotlib
 
@@ -15,20 +15,8 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
 
-ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 GREEN, GOLD, INK = "#1d6b4f", "#f4c95d", "#1f2a26"
 FONT = {"family": "DejaVu Sans", "size": 9}
-
-
-def shape(text):
-    """``text`` ready for matplotlib: Arabic joined and in display order; other text unchanged."""
-    text = str(text)
-    if not ARABIC.search(text):
-        return text
-    import arabic_reshaper
-    from bidi import get_display
-
-    return get_display(arabic_reshaper.reshape(text))
 
 
 def _figure(rows):
@@ -45,7 +33,7 @@ def bars(labels, values, title="", rtl=False, color=GREEN, number_format="{:,.0f
     ys = list(range(len(pairs)))[::-1]
     numbers = [float(v or 0) for _label, v in pairs]
     axes.barh(ys, numbers, color=color, height=0.65)
-    axes.set_yticks(ys, [shape(label) for label, _v in pairs], fontdict=FONT)
+    axes.set_yticks(ys, [str(label) for label, _v in pairs], fontdict=FONT)
     top = max(numbers or [0]) or 1
     for y, value in zip(ys, numbers, strict=True):
         axes.text(value + top * 0.01, y, number_format.format(value), va="center", ha="right" if rtl else "left",
@@ -65,7 +53,7 @@ def columns(labels, values, title="", rtl=False, color=GREEN):
     axes = figure.add_subplot()
     xs = list(range(len(labels)))
     axes.bar(xs, values, color=color, width=0.7)
-    axes.set_xticks(xs, [shape(label) for label in labels], fontdict={**FONT, "size": 8},
+    axes.set_xticks(xs, [str(label) for label in labels], fontdict={**FONT, "size": 8},
                     rotation=45 if len(labels) > 8 else 0)
     if rtl:
         axes.invert_xaxis()
@@ -79,7 +67,7 @@ def _finish(figure, axes, title):
         axes.spines[side].set_visible(False)
     axes.tick_params(axis="both", labelsize=8, colors=INK)
     if title:
-        axes.set_title(shape(title), fontdict={**FONT, "size": 11, "weight": "bold"}, color=INK)
+        axes.set_title(str(title), fontdict={**FONT, "size": 11, "weight": "bold"}, color=INK)
     figure.tight_layout()
 
 

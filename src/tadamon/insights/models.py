@@ -6,15 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from tadamon.core.models import Region, RegionFromParent
-from tadamon.fairs.models import Edition
+from tadamon.fairs.models import AllocationRun, Edition
 
 
 class ReportJob(RegionFromParent, models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("running")
-        DONE = "done", _("finished")
-        FAILED = "failed", _("failed")
+    #: The statuses of every background run of an edition (allocation runs, document batches).
+    Status = AllocationRun.Status
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="report_jobs",
                                 verbose_name=_("edition"))
