@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,11 +31,12 @@ from .models import ReportJob
 VIEW = "insights.view_region"
 
 
-def _dashboard_page(region):
-    """The dashboard's figures and pictures, cached with the figures (per region and language)."""
+def _dashboard_body(region):
+    """The dashboard's figures and pictures, rendered once and cached as HTML with the figures (per
+    region and language): a cached request only reads one string."""
     key = f"insights:page:{region.code if region is not None else 'ma'}:{get_language()}"
-    page = cache.get(key)
-    if page is None:
+    body = cache.get(key)
+    if body is None:
         data = indicators.dashboard(region)
         rtl = get_language_bidi()
         trend = data["trends"]
@@ -54,8 +57,12 @@ def _dashboard_page(region):
                 [s for s, _n in data["sectors"][:12]], [n for _s, n in data["sectors"][:12]],
                 _("Organizations by sector"), rtl=rtl)),
         }
-        cache.set(key, page, indicators.CACHE_SECONDS)
-    return page
+        with scopes_disabled():
+            editions = list(Edition.objects.exclude(status=Edition.Status.DRAFT).filter(
+                **({"region": region} if region is not None else {})).select_related("region")[:20])
+        body = render_to_string("insights/_dashboard_body.html", {"page": page, "editions": editions})
+        cache.set(key, body, indicators.CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 (rendered by our own template, escaped there)
 
 
 @permission_required(VIEW)
@@ -78,11 +85,8 @@ def region_dashboard(request, code):
 
 
 def _render_dashboard(request, region):
-    with scopes_disabled():
-        editions = list(Edition.objects.exclude(status=Edition.Status.DRAFT).filter(
-            **({"region": region} if region is not None else {})).select_related("region")[:20])
     return render(request, "insights/dashboard.html", {
-        "region": region, "page": _dashboard_page(region), "editions": editions,
+        "region": region, "body": _dashboard_body(region),
         "cache_minutes": indicators.CACHE_SECONDS // 60,
         "regions": Region.objects.all() if request.user.has_perm("insights.view_national") else [],
     })
