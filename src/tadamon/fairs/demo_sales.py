@@ -2,6 +2,7 @@
 hour by hour, a few incidents, and two orders of the solidarity market picked up at the demo
 cooperative's stand, so that the report, the comparison and the dashboard show real-looking figures.
 
+Only the fairs get them (the communication day had about 200 participants, counted by its programme).
 Seeded per edition, so every run draws the same figures. Idempotent: an edition with sales is left alone.
 """
 
@@ -61,7 +62,7 @@ def _edition_figures(edition, rng):
             amount = Decimal(round(rng.lognormvariate(7.3, 0.6) * boost)).quantize(Decimal("1"))
             sales.append(Sale(region_id=edition.region_id, edition=edition, organization=application.organization,
                               application=application, day=day, amount=amount, lines=lines))
-        visitors = DAILY_VISITORS.get(edition.kind, 1500) * boost * rng.uniform(0.85, 1.15)
+        visitors = DAILY_VISITORS[edition.kind] * boost * rng.uniform(0.85, 1.15)
         hours = list(range(opening, closing))
         weights = [1 + (1.2 if 17 <= h <= 20 else 0) for h in hours]
         for gate, share in GATES:
@@ -93,7 +94,8 @@ def _market_orders():
 def load_sales_demo():
     with scopes_disabled():
         made, visitors = 0, 0
-        for edition in Edition.objects.filter(status=Edition.Status.CLOSED).order_by("starts_on", "pk"):
+        editions = Edition.objects.filter(status=Edition.Status.CLOSED, kind__in=list(DAILY_VISITORS))
+        for edition in editions.order_by("starts_on", "pk"):
             if Sale.objects.filter(edition=edition).exists():
                 continue
             n, v = _edition_figures(edition, random.Random(f"sales-{edition.pk}"))  # noqa: S311 (demo data)
