@@ -20,7 +20,7 @@ FONT = {"family": "DejaVu Sans", "size": 9}
 
 
 def _figure(rows):
-    figure = Figure(figsize=(6.4, max(1.6, 0.32 * rows + 0.9)), dpi=110)
+    figure = Figure(figsize=(4.4, max(1.6, 0.3 * rows + 0.9)), dpi=110)
     figure.patch.set_facecolor("white")
     return figure
 
@@ -49,7 +49,7 @@ def bars(labels, values, title="", rtl=False, color=GREEN, number_format="{:,.0f
 def columns(labels, values, title="", rtl=False, color=GREEN):
     """A column chart in time order (days, years): right to left when the page is."""
     labels, values = list(labels), [float(v or 0) for v in values]
-    figure = Figure(figsize=(6.4, 2.8), dpi=110)
+    figure = Figure(figsize=(4.4, 2.6), dpi=110)
     axes = figure.add_subplot()
     xs = list(range(len(labels)))
     axes.bar(xs, values, color=color, width=0.7)
