@@ -90,10 +90,13 @@ def test_open_data_json_and_csv(running_fair, client):
     assert rows[("region", "03", "", "organizations")] == 2
     assert rows[("region", "03", running_fair["today"].year, "sales")] == 800
     assert rows[("province", "03.231", "", "organizations")] == 1
+    edition = running_fair["edition"]
+    assert rows[("edition", str(edition.pk), edition.starts_on.year, "sales")] == 800
+    assert rows[("edition", str(edition.pk), edition.starts_on.year, "exhibitors")] == 2
     response = client.get("/api/v1/indicators.csv")
     assert response["Content-Type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert {r["level"] for r in table} == {"country", "region", "province"}
+    assert {r["level"] for r in table} == {"country", "region", "province", "edition"}
     text = response.content.decode() + str(data)
     for private in ("0612345678", "rep.amal@example.ma", "تعاونية الأمل"):  # never personal or per-organization data
         assert private not in text

@@ -22,6 +22,8 @@ from tadamon.fairs.models import Application, Edition, Sale, VisitorCount
 from tadamon.fairs.placement import PLACED_STATUSES
 from tadamon.registry.models import LegalForm, Organization, Sector
 
+from .figures import edition_figures
+
 CACHE_SECONDS = 300
 #: Years shown in the trends.
 TREND_YEARS = 10
@@ -34,13 +36,14 @@ DICTIONARY = {
     "women_members": (_("people"), _("Women among the members declared.")),
     "women_members_share": (_("percent"), _("Women members out of the members declared, in percent.")),
     "youth_members": (_("people"), _("Members under 35 declared.")),
-    "women_led": (_("count"), _("Organizations led by women.")),
+    "women_led": (_("count"), _("Organizations led by women (for an edition: its exhibitors led by women).")),
     "women_led_share": (_("percent"), _("Organizations led by women out of all organizations, in percent.")),
     "created": (_("count"), _("Organizations created that year (date of creation in the registry).")),
     "editions": (_("count"), _("Fairs and events held that year (drafts excluded).")),
     "exhibitors": (_("count"), _("Exhibitors selected or confirmed at these fairs.")),
     "visitors": (_("people"), _("Visitors counted at the gates of these fairs.")),
     "sales": (_("MAD"), _("Sales declared by the exhibitors and made through the solidarity market, in dirhams.")),
+    "provinces_represented": (_("count"), _("Provinces of the exhibitors of an edition.")),
 }
 
 
@@ -160,7 +163,8 @@ def dashboard(region=None):
 
 
 def open_data_rows(region=None):
-    """The open data as long rows: level, code, names, year, indicator, value. Aggregates only."""
+    """The open data as long rows: level, code, names, year, indicator, value. Aggregates only: the
+    country, the regions, the provinces, and each edition held (its id as code)."""
     rows = []
     regions = [region] if region is not None else [None, *Region.objects.all()]
     for r in regions:
@@ -173,6 +177,18 @@ def open_data_rows(region=None):
             for indicator in ("created", "editions", "exhibitors", "visitors", "sales"):
                 rows.append({"level": level, "code": code, "name_ar": name_ar, "name_fr": name_fr,
                              "year": year["year"], "indicator": indicator, "value": year[indicator]})
+    with scopes_disabled():
+        editions = Edition.objects.exclude(status=Edition.Status.DRAFT).filter(
+            starts_on__lte=timezone.localdate(), **({"region": region} if region is not None else {}))
+        editions = list(editions.select_related("region").order_by("starts_on", "pk"))
+    for edition in editions:
+        f = edition_figures(edition)
+        for indicator, value in (("exhibitors", f["exhibitors"]), ("women_led", f["women_led"]),
+                                 ("provinces_represented", f["provinces_represented"]),
+                                 ("visitors", f["visitors_total"]), ("sales", f["sales_total"])):
+            rows.append({"level": "edition", "code": str(edition.pk), "name_ar": edition.title_ar,
+                         "name_fr": edition.title_fr, "year": edition.starts_on.year, "indicator": indicator,
+                         "value": value})
     for p in by_province(region):
         for indicator in ("organizations", "women_led", "members"):
             rows.append({"level": "province", "code": p["code"], "name_ar": p["name_ar"], "name_fr": p["name_fr"],
