@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tadamon.programme",
     "tadamon.market",
     "tadamon.prizes",
+    "tadamon.insights",
     "tadamon.api",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("tadamon.programme.urls")),
     path("", include("tadamon.market.urls")),
     path("", include("tadamon.prizes.urls")),
+    path("", include("tadamon.insights.urls")),
     path("", include("tadamon.core.urls")),
     prefix_default_language=True,
 )

@@ -332,7 +332,8 @@ def test_openapi_description(client):
     assert set(schema["paths"]) == {f"{BASE}/{p}" for p in (
         "regions", "provinces", "organizations", "organizations/{id}", "products",
         "editions", "editions/{id}", "editions/{id}/exhibitors",
-        "prizes", "prizes/{id}", "prizes/{id}/categories", "prizes/{id}/winners")}
+        "prizes", "prizes/{id}", "prizes/{id}/categories", "prizes/{id}/winners",
+        "indicators", "indicators.csv")}
     for operations in schema["paths"].values():
         assert set(operations) == {"get"}
         assert "security" not in operations["get"]
@@ -343,7 +344,8 @@ def test_openapi_description(client):
                              "/editions/{id}": "get_edition", "/editions/{id}/exhibitors": "list_exhibitors",
                              "/prizes": "list_prizes", "/prizes/{id}": "get_prize",
                              "/prizes/{id}/categories": "list_prize_categories",
-                             "/prizes/{id}/winners": "list_prize_winners"}
+                             "/prizes/{id}/winners": "list_prize_winners",
+                             "/indicators": "indicators", "/indicators.csv": "indicators_csv"}
     parameters = {p["name"] for p in schema["paths"][f"{BASE}/organizations"]["get"]["parameters"]}
     assert parameters == {"q", "region", "province", "legal_form", "sector", "page"}
     components = schema["components"]["schemas"]

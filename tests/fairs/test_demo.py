@@ -48,3 +48,25 @@ def test_loading_twice_adds_nothing(demo):
     call_command("load-demo", verbosity=0)
     with scopes_disabled():
         assert Application.objects.count() == before
+
+
+def test_past_fairs_have_sales_and_visitors(demo):
+    """The report, the comparison and the dashboard of the demo show figures: every day of the past
+    fairs has declared sales and visitor counts, the demo cooperative has market orders."""
+    from tadamon.fairs.models import Sale, VisitorCount
+    from tadamon.registry.demo import DEMO_REPRESENTATIVE
+
+    with scopes_disabled():
+        for edition in Edition.objects.filter(status=Edition.Status.CLOSED, kind__in=["regional_fair",
+                                                                                      "thematic_fair"]):
+            days = (edition.ends_on - edition.starts_on).days + 1
+            assert Sale.objects.filter(edition=edition).values("day").distinct().count() == days
+            assert VisitorCount.objects.filter(edition=edition).values("day").distinct().count() == days
+            assert not Sale.objects.filter(edition=edition, amount__lte=0).exists()
+        assert not VisitorCount.objects.filter(edition__kind="communication_day").exists()
+        market = Sale.objects.filter(source=Sale.Source.MARKET,
+                                     organization__representations__user__email=DEMO_REPRESENTATIVE)
+        assert market.count() == 2
+    call_command("load-demo", verbosity=0)  # idempotent
+    with scopes_disabled():
+        assert Sale.objects.filter(source=Sale.Source.MARKET).count() == 2

@@ -189,9 +189,10 @@ def load_demo():
             "group_by": SelectionQuota.GroupBy.SECTOR, "max_share": 40})
         applications = _demo_applications()
     from .demo_floor import load_floor_demo
+    from .demo_sales import load_sales_demo
 
     return (f"fairs demo: {created} editions created ({Edition.objects.with_scopes_disabled().count()} in all), "
-            f"{applications} applications created; {load_floor_demo()}")
+            f"{applications} applications created; {load_floor_demo()}; {load_sales_demo()}")
 
 
 def _demo_applications():

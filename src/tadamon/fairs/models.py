@@ -460,3 +460,4 @@ from .floor_models import (  # noqa: E402, F401
     Stand,
     StandAssignment,
 )
+from .sales_models import Incident, Sale, VisitorCount  # noqa: E402, F401

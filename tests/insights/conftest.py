@@ -1,0 +1,1 @@
+from ..fairs.sales_fixtures import running_fair_fixture  # noqa: F401
