@@ -18,7 +18,7 @@ from tadamon.consult import services
 from tadamon.consult.models import Action, Booking, Milestone, Proposal, Support
 from tadamon.core.models import ActivityLog
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _log(action):
