@@ -2,7 +2,7 @@
 public accountability page, the pole's catalogue and bookings; and the permission matrix of every
 view (anonymous sent to log in, other roles 403, another region 404)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -99,7 +99,9 @@ def test_organization_books_and_staff_approve(client_for, client, service, organ
     with scopes_disabled():
         booking.refresh_from_db()
     assert booking.status == "approved"
-    assert "occupancy" not in staff.get(reverse("consult:manage_pole")).content.decode() or True
+    html = staff.get(reverse("consult:manage_pole")).content.decode()
+    usage = html.split('id="usage"')[1].split("</div></div>")[0]
+    assert "قاعة الاجتماعات" in usage and "· 1 ·" in usage  # one approved booking in the usage figures
 
 
 # ---- permissions ---------------------------------------------------------------------------------
@@ -204,8 +206,9 @@ def test_action_contact_reports_progress_only_on_their_action(client_for, action
 
 def test_only_the_representative_cancels_a_booking(client_for, service, organization, representative, plain_user):
     with scopes_disabled():
-        booking = services.book(representative, service, organization,
-                                starts_at=timezone.now() + timedelta(days=1), ends_at=timezone.now() + timedelta(days=1, hours=1))
+        start = timezone.now() + timedelta(days=1)
+        booking = services.book(representative, service, organization, starts_at=start,
+                                ends_at=start + timedelta(hours=1))
     url = reverse("consult:cancel_booking", args=[booking.pk])
     assert client_for(plain_user).post(url).status_code == 403
     client_for(representative).post(url)
@@ -219,5 +222,5 @@ def test_public_pages_open_to_everyone(client, workshop, proposal, fes, service,
                 reverse("consult:catalogue"), reverse("consult:service", args=[service.pk])):
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("consult:accountability", args=["nowhere"])).status_code == 404
-    make_service(fes, is_active=False)
-    assert date.today()
+    closed = make_service(fes, is_active=False)
+    assert f'id="service-{closed.pk}"' not in client.get(reverse("consult:catalogue")).content.decode()
