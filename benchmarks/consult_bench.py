@@ -62,7 +62,7 @@ def main():
         criteria = list(workshop.criteria.all())
         Score.objects.bulk_create([Score(proposal=p, criterion=c, scorer=s, value=rng.randint(1, 5))
                                    for p in proposals for c in criteria for s in staff], batch_size=5000)
-        plan = services.create_plan(None, workshop, title_ar="خطة", title_fr="Plan", starts_on=date(2025, 6, 1),
+        services.create_plan(None, workshop, title_ar="خطة", title_fr="Plan", starts_on=date(2025, 6, 1),
                                     ends_on=date(2027, 12, 31))
         owner = Institution.objects.create(name_ar="مجلس الجهة", name_fr="Conseil régional")
         for p in proposals[:ACTIONS]:

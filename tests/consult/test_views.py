@@ -224,3 +224,19 @@ def test_public_pages_open_to_everyone(client, workshop, proposal, fes, service,
     assert client.get(reverse("consult:accountability", args=["nowhere"])).status_code == 404
     closed = make_service(fes, is_active=False)
     assert f'id="service-{closed.pk}"' not in client.get(reverse("consult:catalogue")).content.decode()
+
+
+def test_staff_name_the_partners_contact_who_is_told_by_email(client_for, action, fes_staff, make_user, mailoutbox,
+                                                              django_capture_on_commit_callbacks):
+    contact = make_user("contact@odco.ma", language="fr")
+    client = client_for(fes_staff)
+    url = reverse("consult:manage_action", args=[action.pk])
+    page = client.post(url, {"form": "contact", "c-contact_email": "nobody@nowhere.ma"}, follow=True)
+    assert "لا يوجد حساب" in page.content.decode() and not mailoutbox
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"form": "contact", "c-contact_email": "Contact@odco.ma"})
+    with scopes_disabled():
+        assert Action.objects.get(pk=action.pk).contact == contact
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["contact@odco.ma"]
+    message = mailoutbox[0]
+    assert "Bonjour" in message.body and url.replace("/ar/", "/fr/") in message.body  # in their language

@@ -97,6 +97,12 @@ class RetainForm(forms.Form):
                                widget=forms.TextInput(attrs=FR))
     owner = forms.ModelChoiceField(label=_("Owner (partner)"), queryset=Institution.objects.all())
     budget_mad = forms.DecimalField(label=_("Budget (MAD)"), min_value=0, max_digits=12, decimal_places=2)
+    contact_email = forms.EmailField(label=_("E-mail of the partner's contact"), required=False,
+                                     help_text=_("Their account may then post the action's progress."))
+
+
+class ContactForm(forms.Form):
+    contact_email = forms.EmailField(label=_("E-mail of the partner's contact"))
 
 
 class MilestoneForm(forms.Form):

@@ -56,6 +56,7 @@ activity.register_actions({
     "action.milestone_added": gettext_lazy("milestone added"),
     "action.indicator_added": gettext_lazy("indicator added"),
     "action.progress": gettext_lazy("progress reported"),
+    "action.contact_set": gettext_lazy("partner's contact named"),
     "service.saved": gettext_lazy("shared service saved"),
     "booking.requested": gettext_lazy("service booked"),
     "booking.approved": gettext_lazy("booking approved"),
@@ -308,7 +309,7 @@ def create_plan(actor, workshop, *, title_ar, title_fr, starts_on, ends_on, requ
     return plan
 
 
-def retain(actor, proposal, *, reason, owner, budget_mad, title_ar="", title_fr="", contact=None, request=None):
+def retain(actor, proposal, *, reason, owner, budget_mad, title_ar="", title_fr="", contact_email="", request=None):
     """The proposal is retained: it becomes an action of the workshop's plan, owned by a partner."""
     reason = _reason(reason)
     if budget_mad is None or Decimal(budget_mad) < 0:
@@ -322,7 +323,9 @@ def retain(actor, proposal, *, reason, owner, budget_mad, title_ar="", title_fr=
             raise ConsultError(_("Create the workshop's action plan first."))
         action = Action.objects.create(plan=plan, region_id=plan.region_id, proposal=proposal,
                                        title_ar=title_ar or proposal.title, title_fr=title_fr or proposal.title,
-                                       owner=owner, contact=contact, budget_mad=budget_mad)
+                                       owner=owner, budget_mad=budget_mad)
+        if contact_email:
+            set_contact(actor, action, contact_email, request=request)
         proposal.status, proposal.decision_reason = P.RETAINED, reason
         proposal.save(update_fields=["status", "decision_reason"])
         activity.record(actor, "proposal.retained", proposal,
@@ -339,6 +342,40 @@ def not_retain(actor, proposal, reason, *, request=None):
     proposal.status, proposal.decision_reason = P.NOT_RETAINED, reason
     proposal.save(update_fields=["status", "decision_reason"])
     activity.record(actor, "proposal.not_retained", proposal, reason=reason, request=request)
+
+
+def set_contact(actor, action, email, *, request=None):
+    """Name the partner's account that reports the action's progress, and tell them by e-mail."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise ConsultError(_("No account has this e-mail address: the partner's contact signs up first."))
+    with transaction.atomic():
+        before = action.contact_id
+        action.contact = user
+        action.save(update_fields=["contact"])
+        activity.record(actor, "action.contact_set", action, before={"contact": before},
+                        after={"contact": user.pk}, request=request)
+        transaction.on_commit(lambda: _tell_contact(action, user, request))
+    return user
+
+
+def _tell_contact(action, user, request):
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import translation
+
+    from tadamon.programme.services import base_url
+
+    with translation.override(user.preferred_language or "ar"):
+        path = reverse("consult:manage_action", args=[action.pk])
+        link = request.build_absolute_uri(path) if request is not None else base_url().rstrip("/") + path
+        subject = _("You follow an action of the regional action plan")
+        body = _("Hello,\n\nYou are now the contact of the action “%(action)s” (%(owner)s). Post its progress "
+                 "updates, with evidence, on this page:\n%(link)s\n\nTadamon") % {
+            "action": action.title, "owner": action.owner.name, "link": link}
+    send_mail(subject, body, None, [user.email])
 
 
 @transaction.atomic

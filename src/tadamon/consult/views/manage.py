@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tadamon.core.decorators import permission_required
-from tadamon.programme.models import Session
+from tadamon.programme.models import Registration, Session
 
 from .. import services
 from ..forms import (
@@ -86,7 +86,10 @@ def workshop_admin(request, pk):
     hidden_comments = Comment.objects.filter(proposal__workshop=workshop, hidden=False).select_related(
         "proposal", "author").order_by("-created_at")[:30]
     can_manage = request.user.has_perm("consult.manage_object", workshop)
+    participants = Registration.objects.filter(session=workshop.session).exclude(
+        status=Registration.Status.CANCELLED).count()
     return render(request, "consult/manage/workshop.html", {
+        "participants": participants,
         "workshop": workshop, "proposals": proposals, "comments": hidden_comments, "can_manage": can_manage,
         "phase_form": PhaseForm(initial={"phase": workshop.phase}), "pre_read_form": PreReadForm(),
         "plan": getattr(workshop, "plan", None) if hasattr(workshop, "plan") else None,

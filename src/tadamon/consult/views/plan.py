@@ -18,7 +18,7 @@ from django_scopes import scopes_disabled
 from tadamon.core.decorators import login_required, permission_required
 
 from .. import services
-from ..forms import IndicatorForm, MilestoneForm, ProgressForm, ReasonForm, ServiceForm
+from ..forms import ContactForm, IndicatorForm, MilestoneForm, ProgressForm, ReasonForm, ServiceForm
 from ..models import Action, ActionPlan, Booking, PoleService
 
 
@@ -51,6 +51,7 @@ def action(request, pk):
     can_manage = request.user.has_perm("consult.manage_object", item)
     milestone_form = MilestoneForm(prefix="m")
     indicator_form = IndicatorForm(prefix="i")
+    contact_form = ContactForm(prefix="c")
     progress_form = ProgressForm(prefix="p", initial={"progress": item.progress, "status": item.status})
     if request.method == "POST":
         kind = request.POST.get("form")
@@ -60,6 +61,12 @@ def action(request, pk):
                     milestone_form = MilestoneForm(request.POST, prefix="m")
                     if milestone_form.is_valid():
                         services.add_milestone(request.user, item, request=request, **milestone_form.cleaned_data)
+                        return _saved(request, item)
+                elif kind == "contact" and can_manage:
+                    contact_form = ContactForm(request.POST, prefix="c")
+                    if contact_form.is_valid():
+                        services.set_contact(request.user, item, contact_form.cleaned_data["contact_email"],
+                                             request=request)
                         return _saved(request, item)
                 elif kind == "indicator" and can_manage:
                     indicator_form = IndicatorForm(request.POST, prefix="i")
@@ -88,6 +95,7 @@ def action(request, pk):
         context = {"action": item, "milestones": list(item.milestones.all()), "indicators": list(item.indicators.all()),
                    "updates": list(item.updates.select_related("author")), "can_manage": can_manage,
                    "can_report": can_report, "milestone_form": milestone_form, "indicator_form": indicator_form,
+                   "contact_form": contact_form,
                    "progress_form": progress_form}
     return render(request, "consult/manage/action.html", context)
 
