@@ -14,9 +14,9 @@ from django_scopes import scopes_disabled
 from tadamon.consult import services
 from tadamon.consult.models import Action, Booking, Proposal, Support
 
-from ..conftest import PASSWORD
 from ..consult.conftest import make_service, make_workshop
 from .conftest import CHROMIUM, VIEWPORT, assert_no_horizontal_scroll
+from .test_registry import log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,14 +25,6 @@ pytestmark = [
 
 SUBMIT = "main form button[type=submit]"
 TITLE = "وحدة مشتركة للتلفيف والتعبئة"
-
-
-def log_in(page, email):
-    page.goto("/ar/accounts/login/")
-    page.fill("#id_email", email)
-    page.fill("#id_password", PASSWORD)
-    page.click(SUBMIT)
-    page.wait_for_url("**/ar/")
 
 
 def other_phone(browser, live_server):

@@ -215,3 +215,18 @@ def test_usage_figures(service, organization, representative, fes_staff, fes):
     row = stats["rows"][0]
     assert (row["count"], row["hours"], row["revenue"], row["organizations"]) == (1, 4.0, Decimal("200.00"), 1)
     assert row["occupancy"] == 5  # 4 hours of 10 days × 8 hours
+
+
+def test_phase_and_weights_are_configured_and_logged(workshop, fes_staff):
+    with scopes_disabled():
+        impact = workshop.criteria.get(key="impact")
+        with pytest.raises(services.ConsultError, match="percentage"):
+            services.configure(fes_staff, workshop, phase="after", staff_share=150)
+        with pytest.raises(services.ConsultError, match="weight"):
+            services.configure(fes_staff, workshop, phase="after", weights={impact: 11})
+        services.configure(fes_staff, workshop, phase="after", staff_share=50, weights={impact: 5})
+        workshop.refresh_from_db()
+        impact.refresh_from_db()
+    assert (workshop.phase, workshop.staff_share, impact.weight) == ("after", 50, 5)
+    entry = _log("workshop.phase_changed").get()
+    assert entry.before["weights"]["impact"] == 3 and entry.after["weights"]["impact"] == 5

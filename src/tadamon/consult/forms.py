@@ -60,8 +60,22 @@ class WorkshopForm(forms.Form):
         return themes
 
 
-class PhaseForm(forms.Form):
+class SettingsForm(forms.Form):
     phase = forms.ChoiceField(label=_("Phase"), choices=Workshop.Phase.choices)
+    staff_share = forms.IntegerField(label=_("Weight of the staff scores in the ranking (%)"), min_value=0,
+                                     max_value=100, help_text=_("The rest goes to the participants' supports."))
+
+    def __init__(self, *args, workshop, **kwargs):
+        self.criteria = list(workshop.criteria.all())
+        kwargs.setdefault("initial", {"phase": workshop.phase, "staff_share": workshop.staff_share,
+                                      **{f"w{c.pk}": c.weight for c in self.criteria}})
+        super().__init__(*args, **kwargs)
+        for c in self.criteria:
+            self.fields[f"w{c.pk}"] = forms.IntegerField(
+                label=_("Weight of “%(criterion)s”") % {"criterion": c.name}, min_value=0, max_value=10)
+
+    def weights(self):
+        return {c: self.cleaned_data[f"w{c.pk}"] for c in self.criteria}
 
 
 class PreReadForm(forms.Form):

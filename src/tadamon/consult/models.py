@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, RegionFromParent, localized
+from tadamon.core.models import BilingualNameMixin, Region, RegionFromParent, localized
 
 
 class Workshop(RegionFromParent, models.Model):
@@ -168,7 +168,7 @@ class Comment(models.Model):
         return self.body[:60]
 
 
-class Criterion(models.Model):
+class Criterion(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin gives __str__)
     """A criterion staff score proposals on, from 1 (poor) to 5 (best), with a weight."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="criteria")
@@ -181,13 +181,6 @@ class Criterion(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["workshop", "key"], name="one_criterion_per_key")]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
 
 
 class Score(models.Model):
@@ -326,7 +319,7 @@ class ProgressUpdate(models.Model):
         return f"{self.action_id} · {self.progress}%"
 
 
-class PoleService(models.Model):
+class PoleService(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin gives __str__)
     """A shared service of the territorial pole: equipment, a room, the studio, the fair stand…"""
 
     class Kind(models.TextChoices):
@@ -360,13 +353,6 @@ class PoleService(models.Model):
         ordering = ["kind", "id"]
         verbose_name = _("shared service")
         verbose_name_plural = _("shared services")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self, "name")
 
     @property
     def description(self):

@@ -41,7 +41,7 @@ P = Proposal.Status
 
 activity.register_actions({
     "workshop.created": gettext_lazy("consultation workshop created"),
-    "workshop.phase_changed": gettext_lazy("workshop phase changed"),
+    "workshop.phase_changed": gettext_lazy("workshop settings changed"),
     "workshop.pre_read_uploaded": gettext_lazy("pre-read uploaded"),
     "proposal.submitted": gettext_lazy("proposal submitted"),
     "proposal.supported": gettext_lazy("proposal supported"),
@@ -115,14 +115,26 @@ def set_pre_read(actor, workshop, uploaded, *, request=None):
 
 
 @transaction.atomic
-def set_phase(actor, workshop, phase, *, request=None):
+def configure(actor, workshop, *, phase, staff_share=None, weights=None, request=None):
+    """The workshop's phase, the weight of the staff scores in the ranking (%) and the criteria's
+    weights ({criterion: 0..10})."""
     if phase not in Workshop.Phase.values:
         raise ConsultError(_("Choose a phase from the list."))
-    before = workshop.phase
-    workshop.phase = phase
-    workshop.save(update_fields=["phase"])
-    activity.record(actor, "workshop.phase_changed", workshop, before={"phase": before}, after={"phase": phase},
-                    request=request)
+    staff_share = workshop.staff_share if staff_share is None else staff_share
+    if not 0 <= staff_share <= 100:
+        raise ConsultError(_("The weight of the staff scores is a percentage between 0 and 100."))
+    before = {"phase": workshop.phase, "staff_share": workshop.staff_share,
+              "weights": {c.key: c.weight for c in workshop.criteria.all()}}
+    for criterion, weight in (weights or {}).items():
+        if criterion.workshop_id != workshop.pk or not 0 <= weight <= 10:
+            raise ConsultError(_("A criterion's weight goes from 0 to 10."))
+        criterion.weight = weight
+        criterion.save(update_fields=["weight"])
+    workshop.phase, workshop.staff_share = phase, staff_share
+    workshop.save(update_fields=["phase", "staff_share"])
+    after = {"phase": phase, "staff_share": staff_share,
+             "weights": {c.key: c.weight for c in workshop.criteria.all()}}
+    activity.record(actor, "workshop.phase_changed", workshop, before=before, after=after, request=request)
 
 
 # --- Proposals, supports, comments, moderation -------------------------------------------------

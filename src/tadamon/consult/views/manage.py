@@ -20,13 +20,13 @@ from tadamon.programme.models import Registration, Session
 from .. import services
 from ..forms import (
     MergeForm,
-    PhaseForm,
     PlanForm,
     PreReadForm,
     ProposalForm,
     ReasonForm,
     RetainForm,
     ScoreForm,
+    SettingsForm,
     WorkshopForm,
 )
 from ..models import Comment, Proposal, Score, Workshop
@@ -86,12 +86,16 @@ def workshop_admin(request, pk):
     hidden_comments = Comment.objects.filter(proposal__workshop=workshop, hidden=False).select_related(
         "proposal", "author").order_by("-created_at")[:30]
     can_manage = request.user.has_perm("consult.manage_object", workshop)
+    import segno
+
     participants = Registration.objects.filter(session=workshop.session).exclude(
         status=Registration.Status.CANCELLED).count()
+    public_url = request.build_absolute_uri(workshop.get_absolute_url())
     return render(request, "consult/manage/workshop.html", {
-        "participants": participants,
+        "participants": participants, "public_url": public_url,
+        "qr_svg": segno.make(public_url, error="m").svg_inline(scale=6, dark="#134a36"),
         "workshop": workshop, "proposals": proposals, "comments": hidden_comments, "can_manage": can_manage,
-        "phase_form": PhaseForm(initial={"phase": workshop.phase}), "pre_read_form": PreReadForm(),
+        "phase_form": SettingsForm(workshop=workshop), "pre_read_form": PreReadForm(),
         "plan": getattr(workshop, "plan", None) if hasattr(workshop, "plan") else None,
         "counts": {s: sum(1 for p in proposals if p.status == s) for s in P.values}})
 
@@ -100,12 +104,13 @@ def workshop_admin(request, pk):
 @permission_required("consult.manage")
 def workshop_phase(request, pk):
     workshop = _workshop(request, pk, "consult.manage_object")
-    form = PhaseForm(request.POST)
+    form = SettingsForm(request.POST, workshop=workshop)
     if form.is_valid():
-        services.set_phase(request.user, workshop, form.cleaned_data["phase"], request=request)
+        services.configure(request.user, workshop, phase=form.cleaned_data["phase"],
+                           staff_share=form.cleaned_data["staff_share"], weights=form.weights(), request=request)
         messages.success(request, _("Saved."))
     else:
-        messages.error(request, _("Choose a phase from the list."))
+        messages.error(request, _("Check the phase and the weights: percentages from 0 to 100, weights from 0 to 10."))
     return redirect("consult:manage_workshop", pk=workshop.pk)
 
 
