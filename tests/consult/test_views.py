@@ -164,7 +164,7 @@ def test_roles_without_the_right_get_403(client_for, urls, plain_user, fes_juror
 
 def test_partner_viewer_reads_but_does_not_decide(client_for, urls, fes_partner):
     client = client_for(fes_partner)
-    readable = {"manage_ranking", "manage_plan", "manage_action", "manage_pole"}
+    readable = {"manage_workshops", "manage_ranking", "manage_plan", "manage_action", "manage_pole"}
     for key, url in urls.items():
         expected = 200 if key in readable else 403
         assert _get(client, key, url).status_code == expected, key

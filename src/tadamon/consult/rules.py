@@ -49,6 +49,7 @@ def represents_booker(user, booking):
 rules.add_perm("consult.manage", can_manage_region)
 rules.add_perm("consult.view", can_view_region)
 rules.add_perm("consult.facilitate_any", can_manage_region | is_trainer | leads_any_session)
+rules.add_perm("consult.staff_screens", can_view_region | is_trainer | leads_any_session)
 # With an object (a workshop, proposal, plan, action, service or booking).
 rules.add_perm("consult.manage_object", manages)
 rules.add_perm("consult.view_object", views)

@@ -49,11 +49,14 @@ def _proposal(request, pk, perm="consult.manage_object"):
     return _get(request, Proposal, pk, perm, related=["workshop__session", "theme"])
 
 
-@permission_required("consult.facilitate_any")
+@permission_required("consult.staff_screens")
 def workshop_list(request):
-    workshops = [w for w in Workshop.objects.select_related("session", "region").annotate(
-        n_proposals=Count("proposals")) if request.user.has_perm("consult.facilitate", w)
-        or request.user.has_perm("consult.view_object", w)]
+    """Facilitators open a workshop's screen; partner viewers its ranked list."""
+    workshops = []
+    for w in Workshop.objects.select_related("session", "region").annotate(n_proposals=Count("proposals")):
+        w.can_facilitate = request.user.has_perm("consult.facilitate", w)
+        if w.can_facilitate or request.user.has_perm("consult.view_object", w):
+            workshops.append(w)
     return render(request, "consult/manage/workshop_list.html", {
         "workshops": workshops, "can_create": request.user.has_perm("consult.manage")})
 
