@@ -101,7 +101,7 @@ def test_organization_books_and_staff_approve(client_for, client, service, organ
     assert booking.status == "approved"
     html = staff.get(reverse("consult:manage_pole")).content.decode()
     usage = html.split('id="usage"')[1].split("</div></div>")[0]
-    assert "قاعة الاجتماعات" in usage and "· 1 ·" in usage  # one approved booking in the usage figures
+    assert "قاعة الاجتماعات" in usage and "الحجوزات: 1 ·" in usage  # one approved booking in the usage figures
 
 
 # ---- permissions ---------------------------------------------------------------------------------
