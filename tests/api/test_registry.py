@@ -331,7 +331,7 @@ def test_openapi_description(client):
     assert schema["security"] == []
     assert set(schema["paths"]) == {f"{BASE}/{p}" for p in (
         "regions", "provinces", "organizations", "organizations/{id}", "products",
-        "editions", "editions/{id}", "editions/{id}/exhibitors")}
+        "editions", "editions/{id}", "editions/{id}/exhibitors", "action-plans")}
     for operations in schema["paths"].values():
         assert set(operations) == {"get"}
         assert "security" not in operations["get"]
@@ -339,7 +339,8 @@ def test_openapi_description(client):
     assert operation_ids == {"/regions": "list_regions", "/provinces": "list_provinces",
                              "/organizations": "list_organizations", "/organizations/{id}": "get_organization",
                              "/products": "list_products", "/editions": "list_editions",
-                             "/editions/{id}": "get_edition", "/editions/{id}/exhibitors": "list_exhibitors"}
+                             "/editions/{id}": "get_edition", "/editions/{id}/exhibitors": "list_exhibitors",
+                             "/action-plans": "list_action_plans"}
     parameters = {p["name"] for p in schema["paths"][f"{BASE}/organizations"]["get"]["parameters"]}
     assert parameters == {"q", "region", "province", "legal_form", "sector", "page"}
     components = schema["components"]["schemas"]

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from tadamon.core.decorators import public
 
-from . import docs, fairs, registry
+from . import consult, docs, fairs, registry
 
 DESCRIPTION = f"""\
 The public data of Tadamon's registry of social and solidarity economy (SSE) organizations:
@@ -43,6 +43,7 @@ api = NinjaAPI(
 )
 api.add_router("", registry.router)
 api.add_router("", fairs.router)
+api.add_router("", consult.router)
 api.add_router("", docs.router)
 
 urlpatterns = api.urls[0]
