@@ -22,6 +22,7 @@ def test_fes_meknes_workshop_plan_and_pole(demo):
     with scopes_disabled():
         workshop = Workshop.objects.select_related("session__edition").get(region__code="03")
         assert workshop.session.edition.starts_on == date(2025, 4, 15)
+        assert workshop.session.registrations.filter(checked_in_at__isnull=False).count() == 30
         themes = " ".join(t.title_fr for t in workshop.themes.all())
         for word in ("Diagnostic", "Défis et besoins", "gouvernance", "pérennité", "Intégration"):
             assert word in themes, word

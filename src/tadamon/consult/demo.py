@@ -15,7 +15,7 @@ from django_scopes import scopes_disabled
 
 from tadamon.core.models import Region
 from tadamon.fairs.models import Edition, Institution
-from tadamon.programme.models import Session, Space
+from tadamon.programme.models import Registration, Session, Space
 from tadamon.programme.services import generate_slots
 from tadamon.registry.models import Organization
 
@@ -152,6 +152,14 @@ SERVICES = [
      "أربع تعاونيات في الرواق، بالتناوب.", "Quatre coopératives par stand, en rotation."),
 ]
 
+#: The participants' institutions, as the seed article lists them.
+INSTITUTIONS = [
+    "كتابة الدولة المكلفة بالصناعة التقليدية والاقتصاد الاجتماعي والتضامني", "المديرية الجهوية للصناعة التقليدية",
+    "غرفة الصناعة التقليدية بجهة فاس مكناس", "غرفة الفلاحة بجهة فاس مكناس", "المركز الجهوي للاستثمار",
+    "مؤسسة محمد الخامس للتضامن", "بنك المغرب", "بريد بنك", "جمعية من المجتمع المدني", "اتحاد التعاونيات بالجهة",
+    "مكتب الدراسات", "جامعة سيدي محمد بن عبد الله", "القطاع الخاص", "الصحافة والإعلام",
+]
+
 COMMENTS = ["مقترح مهم، يجب أن يشمل الأقاليم الجبلية.", "نقترح البدء بمرحلة تجريبية في فاس ومكناس.",
             "أتفق، مع إشراك التعاونيات النسائية.", "يجب تحديد الكلفة بدقة.",
             "Très bonne idée, à relier au programme Tamkine."]
@@ -213,6 +221,10 @@ def _workshop(region, session, staff, rng):
         "recommandations : elles fondent le plan d'action régional intégré."))
     themes = list(workshop.themes.all())
     people = _participants(30)
+    Registration.objects.bulk_create([
+        Registration(session=session, region=region, user=u, name=u.first_name, institution=INSTITUTIONS[i % 14],
+                     status=Registration.Status.CONFIRMED, checked_in_at=session.starts_at)
+        for i, u in enumerate(people)])
     phases = ["before", "during", "during", "during", "after"]
     proposals = {}
     for t, rows in enumerate(PROPOSALS):

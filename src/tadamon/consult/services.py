@@ -291,7 +291,8 @@ def ranking(workshop):
 
 
 def _fmt(value):
-    return f"{value:.2f}"
+    """Two decimals, rounded half up like the score out of 100 beside it."""
+    return str(Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def _explain(row, share, most):
