@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tadamon.market",
     "tadamon.prizes",
     "tadamon.insights",
+    "tadamon.consult",
     "tadamon.api",
 ]
 

@@ -333,7 +333,7 @@ def test_openapi_description(client):
         "regions", "provinces", "organizations", "organizations/{id}", "products",
         "editions", "editions/{id}", "editions/{id}/exhibitors",
         "prizes", "prizes/{id}", "prizes/{id}/categories", "prizes/{id}/winners",
-        "indicators", "indicators.csv")}
+        "indicators", "indicators.csv", "action-plans")}
     for operations in schema["paths"].values():
         assert set(operations) == {"get"}
         assert "security" not in operations["get"]
@@ -345,7 +345,8 @@ def test_openapi_description(client):
                              "/prizes": "list_prizes", "/prizes/{id}": "get_prize",
                              "/prizes/{id}/categories": "list_prize_categories",
                              "/prizes/{id}/winners": "list_prize_winners",
-                             "/indicators": "indicators", "/indicators.csv": "indicators_csv"}
+                             "/indicators": "indicators", "/indicators.csv": "indicators_csv",
+                             "/action-plans": "list_action_plans"}
     parameters = {p["name"] for p in schema["paths"][f"{BASE}/organizations"]["get"]["parameters"]}
     assert parameters == {"q", "region", "province", "legal_form", "sector", "page"}
     components = schema["components"]["schemas"]

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from tadamon.core.decorators import public
 
-from . import docs, fairs, indicators, prizes, registry
+from . import consult, docs, fairs, indicators, prizes, registry
 
 DESCRIPTION = f"""\
 The public data of Tadamon's registry of social and solidarity economy (SSE) organizations:
@@ -45,6 +45,7 @@ api.add_router("", registry.router)
 api.add_router("", fairs.router)
 api.add_router("", prizes.router)
 api.add_router("", indicators.router)
+api.add_router("", consult.router)
 api.add_router("", docs.router)
 
 urlpatterns = api.urls[0]
