@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tadamon.registry",
     "tadamon.fairs",
     "tadamon.programme",
+    "tadamon.support",
     "tadamon.api",
 ]
 

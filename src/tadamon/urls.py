@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("tadamon.registry.urls")),
     path("", include("tadamon.fairs.urls")),
     path("", include("tadamon.programme.urls")),
+    path("", include("tadamon.support.urls")),
     path("", include("tadamon.core.urls")),
     prefix_default_language=True,
 )
