@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from tadamon.core import activity
-from tadamon.core.decorators import permission_required
+from tadamon.core.decorators import permission_required, refuse
 from tadamon.programme.models import Session
 
 from .. import funding as funding_services
@@ -32,14 +32,13 @@ from ..forms import (
 )
 from ..indicators import indicators, labelled
 from ..models import Application, Cohort, FundingFile, Participant, Programme, Repayment
-from .plan import deny
 
 MANAGE, VIEW = "support.manage", "support.view"
 
 
 def _check(request, obj, perm="support.manage_object"):
     if not request.user.has_perm(perm, obj):
-        deny(request, obj.region_id)
+        refuse(request, obj.region_id)
     return obj
 
 

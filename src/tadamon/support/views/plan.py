@@ -9,7 +9,6 @@ anyone else 404 (another organization's plan does not exist for them).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
-from tadamon.core import roles
-from tadamon.core.decorators import login_required, permission_required
+from tadamon.core.decorators import login_required, permission_required, refuse
 
 from .. import funding as funding_services
 from .. import services
@@ -28,20 +26,12 @@ from ..models import ActionItem, Axis, CoachingSession, Diagnosis, DiagnosisQues
 from .public import radar_for
 
 
-def deny(request, region_id):
-    """403 for someone who works in the object's region (or everywhere), 404 for everybody else."""
-    user = request.user
-    if roles.is_national_admin(user) or region_id in roles.regions_for(user):
-        raise PermissionDenied
-    raise Http404
-
-
 def get_participant(request, pk, perm="support.view_plan"):
     with scopes_disabled():
         participant = get_object_or_404(
             Participant.objects.select_related("organization", "cohort__programme", "coach"), pk=pk)
     if not request.user.has_perm(perm, participant):
-        deny(request, participant.region_id)
+        refuse(request, participant.region_id)
     return participant
 
 
@@ -118,7 +108,7 @@ def report(request, pk):
         session = get_object_or_404(CoachingSession.objects.select_related("participant__organization",
                                                                            "participant__cohort"), pk=pk)
     if not request.user.has_perm("support.work_on", session):
-        deny(request, session.region_id)
+        refuse(request, session.region_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,7 +130,7 @@ def cancel_session(request, pk):
     with scopes_disabled():
         session = get_object_or_404(CoachingSession, pk=pk)
     if not request.user.has_perm("support.work_on", session):
-        deny(request, session.region_id)
+        refuse(request, session.region_id)
     try:
         services.cancel_coaching(request.user, session, reason=request.POST.get("reason", ""), request=request)
         messages.success(request, _("The coaching session is cancelled."))
@@ -170,7 +160,7 @@ def action_done(request, pk):
     with scopes_disabled():
         item = get_object_or_404(ActionItem.objects.select_related("participant__organization"), pk=pk)
     if not request.user.has_perm("support.mark_done", item):
-        deny(request, item.region_id)
+        refuse(request, item.region_id)
     services.mark_done(request.user, item, request=request)
     messages.success(request, _("Marked as done."))
     return redirect("support:plan", pk=item.participant_id)
