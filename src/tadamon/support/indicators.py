@@ -46,19 +46,19 @@ def survival(participants, years, today=None):
 def indicators(cohorts, today=None):
     """The figures of a set of cohorts (a queryset), as an ordered dict keyed like ``LABELS``."""
     with scopes_disabled():
-        cohorts = Cohort.objects.filter(pk__in=cohorts.values("pk"))
-        participants = list(Participant.objects.filter(cohort__in=cohorts).exclude(
+        cohorts = list(Cohort.objects.filter(pk__in=cohorts.values("pk")).values_list("pk", flat=True))
+        participants = list(Participant.objects.filter(cohort_id__in=cohorts).exclude(
             stage=Participant.Stage.WITHDRAWN).select_related("organization"))
-        funding = FundingFile.objects.filter(participant__cohort__in=cohorts, status=FundingFile.Status.APPROVED)
+        funding = FundingFile.objects.filter(participant__cohort_id__in=cohorts, status=FundingFile.Status.APPROVED)
         granted = funding.aggregate(s=Sum("amount_granted"))["s"] or 0
         paid = funding.aggregate(s=Sum("tranches__amount"))["s"] or 0
         return {
-            "applications": Application.objects.filter(cohort__in=cohorts).exclude(
+            "applications": Application.objects.filter(cohort_id__in=cohorts).exclude(
                 status=Application.Status.WITHDRAWN).count(),
             "selected": len(participants),
             "women_led": sum(1 for p in participants if p.organization.women_led),
             "trained_hours": trained_hours(cohorts),
-            "coaching_held": CoachingSession.objects.filter(participant__cohort__in=cohorts,
+            "coaching_held": CoachingSession.objects.filter(participant__cohort_id__in=cohorts,
                                                             status=CoachingSession.Status.HELD).count(),
             "funds_granted": granted,
             "funds_paid": paid,

@@ -7,9 +7,9 @@ import math
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-SIZE = 320
+SIZE = 360
 CENTER = SIZE / 2
-RADIUS = 100
+RADIUS = 118
 
 
 def _point(index, count, value):
@@ -33,9 +33,9 @@ def radar_svg(axes, baseline=None, final=None, *, title=""):
     for i, (key, label) in enumerate(axes):
         x, y = _point(i, count, 100)
         parts.append(f'<line x1="{CENTER}" y1="{CENTER}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d6dcd8"/>')
-        lx, ly = _point(i, count, 128)
+        lx, ly = _point(i, count, 118)
         anchor = "middle" if abs(lx - CENTER) < 10 else ("start" if lx > CENTER else "end")
-        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="13" '
+        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="14" '
                      f'fill="#1f2d27" direction="ltr" unicode-bidi="plaintext" class="axis-{key}">'
                      f'{escape(label)}</text>')
     for name, values, style in (

@@ -379,13 +379,15 @@ def register_participants(training):
 
 
 def trained_hours(cohorts):
-    """Hours of group training attended by the cohorts' participants (checked in at the session)."""
+    """Hours of group training attended by the cohorts' participants (checked in at the session).
+
+    ``cohorts``: cohort ids."""
     from tadamon.programme.models import Registration
 
     with scopes_disabled():
         rows = set(Registration.objects.filter(
-            session__support_trainings__cohort__in=cohorts, checked_in_at__isnull=False,
-            organization__support_participations__cohort__in=cohorts, session__ends_at__isnull=False)
+            session__support_trainings__cohort_id__in=cohorts, checked_in_at__isnull=False,
+            organization__support_participations__cohort_id__in=cohorts, session__ends_at__isnull=False)
             .values_list("pk", "session__starts_at", "session__ends_at"))
     return round(sum((end - start).total_seconds() for _pk, start, end in rows) / 3600, 1)
 

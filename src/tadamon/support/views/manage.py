@@ -82,7 +82,10 @@ def programme_admin(request, pk):
         if form.is_valid():
             question = form.save(commit=False)
             question.programme = obj
-            question.save()
+            with transaction.atomic():
+                question.save()
+                activity.record(request.user, "support.programme_saved", obj, after={"question": question.text_fr},
+                                request=request)
             messages.success(request, _("The question is added to the diagnosis."))
             return redirect("support:manage_programme", pk=obj.pk)
     return render(request, "support/manage/programme.html", {
