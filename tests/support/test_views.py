@@ -252,3 +252,24 @@ def test_moving_a_cohort_over_another_cohort_of_its_organizations_is_refused(cli
     with scopes_disabled():
         later.refresh_from_db()
     assert later.starts_on != participant.starts_on
+
+
+def test_funding_documents_are_private(client, participant, funding_file, representative, coach, fes_staff,
+                                       marrakech_staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(representative)
+    pdf = SimpleUploadedFile("devis.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
+    client.post(reverse("support:upload_document", args=[participant.pk]), {"title": "عرض أثمان", "file": pdf})
+    bad = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", content_type="application/pdf")
+    client.post(reverse("support:upload_document", args=[participant.pk]), {"title": "x", "file": bad})
+    with scopes_disabled():
+        document = funding_file.documents.get()
+    url = reverse("support:funding_document", args=[document.pk])
+    assert document.file.name.startswith("support/")
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert status_for(client, fes_staff, url) == 200
+    assert status_for(client, coach, url) == 403
+    assert status_for(client, marrakech_staff, url) == 404
+    assert status_for(client, None, url) == "login"

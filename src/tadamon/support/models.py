@@ -473,7 +473,10 @@ class Repayment(RegionFromParent, models.Model):
 
 
 class FundingDocument(RegionFromParent, models.Model):
-    """A document of the funding file (quotes, statutes, bank details), checked for type and size."""
+    """A document of the funding file (quotes, statutes, bank details), checked for type and size.
+
+    Private: stored under ``support/`` (nginx refuses it, see deploy/nginx.conf.example) and read
+    through a view that checks who may."""
 
     region_parent = "funding"
 

@@ -18,11 +18,21 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import login_required, permission_required, refuse
+from tadamon.core.views import private_file
 
 from .. import funding as funding_services
 from .. import services
 from ..forms import ActionForm, DiagnosisForm, DocumentForm, FundingFileForm, ReportForm, ScheduleForm
-from ..models import ActionItem, Axis, CoachingSession, Diagnosis, DiagnosisQuestion, FundingFile, Participant
+from ..models import (
+    ActionItem,
+    Axis,
+    CoachingSession,
+    Diagnosis,
+    DiagnosisQuestion,
+    FundingDocument,
+    FundingFile,
+    Participant,
+)
 from .public import radar_for
 
 
@@ -215,6 +225,17 @@ def upload_document(request, pk):
     return redirect("support:funding", pk=participant.pk)
 
 
+@login_required
+def funding_document(request, pk):
+    """A document of a funding file: for the organization and the region's team, never a public link."""
+    with scopes_disabled():
+        document = get_object_or_404(FundingDocument.objects.select_related("funding__participant__organization"),
+                                     pk=pk)
+    if not request.user.has_perm("support.read_funding", document.funding):
+        refuse(request, document.region_id)
+    return private_file(document.file)
+
+
 @permission_required("support.coach")
 def caseload(request):
     """The coach's organizations: next session, sessions waiting for their report, open actions."""
@@ -232,4 +253,5 @@ urlpatterns = [
     path("support/coaching/<int:pk>/cancel/", cancel_session, name="cancel_session"),
     path("support/actions/<int:pk>/done/", action_done, name="action_done"),
     path("support/coach/", caseload, name="caseload"),
+    path("support/documents/<int:pk>/", funding_document, name="funding_document"),
 ]
