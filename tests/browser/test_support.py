@@ -37,7 +37,7 @@ def login(page, user):
 
 def test_applicant_applies_and_sees_the_plan(page, fes, fes_staff, organization, representative, coach, screenshot):
     programme_ = make_programme(fes)
-    cohort = make_cohort(programme_)
+    cohort = make_cohort(programme_, allowed_legal_forms=["cooperative"], min_age_months=24, women_led_only=True)
     login(page, representative)
     page.goto(f"/ar/support/cohorts/{cohort.pk}/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
