@@ -81,7 +81,7 @@ def test_no_tranche_before_approval(participant, fes_staff):
             funding.add_tranche(fes_staff, file, amount=10, paid_on=date.today())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_tranches_recorded_at_the_same_moment_never_go_above_the_amount_granted(participant, fes_staff):
     """Several staff record tranches at once: the row lock serves them one after the other."""
     file = approved(participant, fes_staff, amount=100000)
