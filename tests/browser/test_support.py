@@ -95,3 +95,32 @@ def test_coach_writes_a_report_on_a_phone(page, fes, participant, coach, screens
         session.refresh_from_db()
     assert session.status == CoachingSession.Status.HELD
     assert "تحديث سجل المحاسبة" in page.locator("#actions").inner_text()
+
+
+def test_staff_screen_the_applications_on_a_phone(page, fes, fes_staff, organization, make_org, screenshot):
+    programme_ = make_programme(fes)
+    cohort = make_cohort(programme_, women_led_only=True)
+    other = make_org("جمعية الأمل", "Association Al Amal", legal_form="association", women_led=False)
+    with scopes_disabled():
+        chosen = Application.objects.create(cohort=cohort, organization=organization, motivation="نريد المواكبة")
+        refused = Application.objects.create(cohort=cohort, organization=other, motivation="نريد التمويل",
+                                             status=Application.Status.INELIGIBLE,
+                                             ineligible_reasons=services.eligibility_failures(cohort, other))
+    login(page, fes_staff)
+    page.goto(f"/ar/manage/support/cohorts/{cohort.pk}/")
+    card = page.locator(f"#application-{refused.pk}")
+    card.locator("input[value=reject]").check()
+    card.locator("textarea").fill("الإعلان موجه للتعاونيات التي تقودها نساء.")
+    card.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/ar/manage/support/cohorts/{cohort.pk}/")
+    card = page.locator(f"#application-{chosen.pk}")
+    card.locator("input[value=select]").check()
+    card.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/ar/manage/support/cohorts/{cohort.pk}/")
+    with scopes_disabled():
+        refused.refresh_from_db()
+        assert refused.status == Application.Status.REJECTED
+        assert Application.objects.get(pk=chosen.pk).status == Application.Status.SELECTED
+    assert page.locator("#participants article").count() == 1
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "support-screening-ar")
