@@ -187,8 +187,9 @@ def withdraw(user, application, *, request=None):
 def select(actor, application, *, reason="", request=None):
     """Staff select an application: the organization becomes a participant of the cohort.
 
-    The organization's registry row is locked, so that two cohorts selecting it at the same moment
-    are served one after the other; the database refuses overlapping cohorts in any case (a trigger)."""
+    The cohort's row and the organization's registry row are locked, so that two selections for the
+    last place, or two cohorts selecting the organization at the same moment, are served one after
+    the other; the database refuses overlapping cohorts in any case (a trigger)."""
     overlap_error = SupportError(_("This organization already follows another cohort at overlapping dates: it "
                                    "cannot be selected for this one."))
     try:
@@ -198,7 +199,8 @@ def select(actor, application, *, reason="", request=None):
                 return application.participant
             if application.status == A.WITHDRAWN:
                 raise SupportError(_("This application was withdrawn."))
-            cohort = application.cohort
+            # The cohort's row (its places) and the organization's row (its other cohorts) are locked.
+            cohort = Cohort.objects.select_for_update().get(pk=application.cohort_id)
             list(Organization.objects.select_for_update().filter(pk=application.organization_id).values_list("pk"))
             if overlapping_participation(application.organization, cohort.starts_on, cohort.ends_on,
                                          exclude_cohort=cohort):
