@@ -273,3 +273,12 @@ def test_funding_documents_are_private(client, participant, funding_file, repres
     assert status_for(client, coach, url) == 403
     assert status_for(client, marrakech_staff, url) == 404
     assert status_for(client, None, url) == "login"
+
+
+def test_home_screens_show_the_plan_and_the_caseload(client, participant, representative, coach):
+    client.force_login(representative)
+    page = client.get("/ar/").content.decode()
+    assert 'id="support-plans"' in page and reverse("support:plan", args=[participant.pk]) in page
+    client.force_login(coach)
+    page = client.get("/ar/").content.decode()
+    assert 'id="support-coaching"' in page and participant.organization.name_ar in page

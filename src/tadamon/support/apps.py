@@ -10,6 +10,7 @@ class SupportConfig(AppConfig):
     def ready(self):
         from tadamon.core.signals import demo_loaders, indicator_providers
 
+        from . import home  # noqa: F401 (registers the home screen's sections)
         from .demo import load_demo
         from .indicators import indicator_rows
 
