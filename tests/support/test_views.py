@@ -282,3 +282,11 @@ def test_home_screens_show_the_plan_and_the_caseload(client, participant, repres
     client.force_login(coach)
     page = client.get("/ar/").content.decode()
     assert 'id="support-coaching"' in page and participant.organization.name_ar in page
+
+
+def test_indicators_per_programme_and_cohort(client, participant, fes_partner):
+    client.force_login(fes_partner)
+    for url in (reverse("support:manage_programme", args=[participant.cohort.programme_id]),
+                reverse("support:manage_cohort", args=[participant.cohort_id])):
+        page = client.get(url).content.decode()
+        assert '<dd id="figure-selected"><span dir="ltr" class="num">1</span></dd>' in page

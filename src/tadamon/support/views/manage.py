@@ -90,7 +90,7 @@ def programme_admin(request, pk):
             return redirect("support:manage_programme", pk=obj.pk)
     return render(request, "support/manage/programme.html", {
         "programme": obj, "cohorts": list(obj.cohorts.all()), "questions": list(obj.questions.all()),
-        "form": form, "can_manage": can_manage})
+        "form": form, "can_manage": can_manage, "figures": labelled(indicators(obj.cohorts.all()))})
 
 
 @permission_required(MANAGE)
