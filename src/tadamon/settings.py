@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tadamon.prizes",
     "tadamon.insights",
     "tadamon.consult",
+    "tadamon.support",
     "tadamon.api",
 ]
 

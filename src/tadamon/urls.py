@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("tadamon.prizes.urls")),
     path("", include("tadamon.insights.urls")),
     path("", include("tadamon.consult.urls")),
+    path("", include("tadamon.support.urls")),
     path("", include("tadamon.core.urls")),
     prefix_default_language=True,
 )

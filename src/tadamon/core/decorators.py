@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 
 def public(view):
@@ -46,3 +47,14 @@ def permission_required(perm):
         return wrapper
 
     return decorator
+
+
+def refuse(request, region_id):
+    """Refuse an object of ``region_id``: 403 for someone who works in that region (or everywhere),
+    404 for everybody else (another region's object does not exist for them)."""
+    from . import roles
+
+    user = request.user
+    if roles.is_national_admin(user) or region_id in roles.regions_for(user):
+        raise PermissionDenied
+    raise Http404

@@ -171,3 +171,27 @@ def error_500(request):
 
     html = loader.render_to_string("500.html", {"LANGUAGE_CODE": get_language(), "LANGUAGE_BIDI": get_language_bidi()})
     return HttpResponseServerError(html)
+
+
+def private_file(field_file):
+    """An uploaded private document (never a public /media/ link), for a view that checked who may
+    read it: PDFs and pictures open in the browser, anything else downloads; not cached."""
+    import mimetypes
+
+    from django.http import FileResponse
+
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    name = field_file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0]
+    inline = content_type in ("application/pdf", "image/jpeg", "image/png")
+    response = FileResponse(handle, as_attachment=not inline, filename=name,
+                            content_type=content_type if inline else "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+

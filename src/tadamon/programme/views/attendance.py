@@ -9,7 +9,6 @@ right a 403.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from tadamon.core import roles
-from tadamon.core.decorators import permission_required
+from tadamon.core.decorators import permission_required, refuse
 
 from .. import services
 from ..documents import attendance_xlsx
@@ -30,19 +28,11 @@ from .public import certificate_response
 ATTENDANCE = "programme.attendance"
 
 
-def _deny(request, region_id):
-    """403 for someone who works in the object's region (or everywhere), 404 for everybody else."""
-    user = request.user
-    if roles.is_national_admin(user) or region_id in roles.regions_for(user):
-        raise PermissionDenied
-    raise Http404
-
-
 def _session(request, pk, perm="programme.take_attendance"):
     with scopes_disabled():
         session = get_object_or_404(Session.objects.select_related("edition__region", "space", "slot"), pk=pk)
     if not request.user.has_perm(perm, session):
-        _deny(request, session.region_id)
+        refuse(request, session.region_id)
     return session
 
 

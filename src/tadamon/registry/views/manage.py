@@ -13,14 +13,13 @@ Organizations and requests are read through the region-scoped managers (the midd
 the user's regions), so another region's objects are 404.
 """
 
-import mimetypes
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_POST
 from tadamon.core.decorators import permission_required
 from tadamon.core.models import ActivityLog
 from tadamon.core.text import normalize
+from tadamon.core.views import private_file
 
 from .. import services
 from ..forms import ActiveForm, DecisionForm, OrganizationLookupForm
@@ -135,20 +135,7 @@ def claim_decide(request, pk):
 def claim_document(request, pk):
     """The supporting document of a request, only for the staff who decide it (never a public link)."""
     representation = _representation(request, pk)
-    if not representation.document:
-        raise Http404
-    try:
-        handle = representation.document.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404
-    name = representation.document.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0]
-    inline = content_type in ("application/pdf", "image/jpeg", "image/png")
-    response = FileResponse(handle, as_attachment=not inline, filename=name,
-                            content_type=content_type if inline else "application/octet-stream")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(representation.document)
 
 
 @permission_required(VIEW)
