@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 from tadamon.core.models import Province, Region
 
 from .models import LegalForm, Organization, Product, Sector
-from .search import in_order, search_ids
+from .search import MAX_RESULTS, in_order, search_ids
 
 
 class DirectoryFilterForm(forms.Form):
@@ -41,8 +41,10 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
-def organizations(query, filters, limit=20, offset=0, public=True):
-    """(organizations best first or by name, total) for the directory, the exports and the API."""
+def organizations(query, filters, limit=20, offset=0, public=True, max_results=MAX_RESULTS):
+    """(organizations best first or by name, total) for the directory, the exports and the API.
+
+    A search counts and pages through its best ``max_results`` hits (see registry.search)."""
     filters = {k: v for k, v in filters.items() if v is not None}
     if public:
         filters = {**filters, "is_active": True}
@@ -50,7 +52,7 @@ def organizations(query, filters, limit=20, offset=0, public=True):
         base = Organization.objects.select_related("province", "region", "sector")
         if query and query.strip():
             sql_filters = {**filters, "merged_into_id__isnull": True} if public else filters
-            ids, total = search_ids("organization", query, sql_filters, limit, offset)
+            ids, total = search_ids("organization", query, sql_filters, limit, offset, max_results)
             return in_order(base, ids), total
         qs = base.filter(**filters)
         if public:
@@ -61,7 +63,7 @@ def organizations(query, filters, limit=20, offset=0, public=True):
 
 def organization_queryset(query, filters, public=True):
     """All matching organizations, for exports (search order when a query is given)."""
-    objects, total = organizations(query, filters, limit=10**9, offset=0, public=public)
+    objects, total = organizations(query, filters, limit=10**9, offset=0, public=public, max_results=None)
     return objects
 
 
