@@ -367,8 +367,8 @@ def test_the_directory_reads_the_same_few_queries_whatever_the_page_holds(client
     photos, logos, provinces and sectors included."""
     def add(count, start):
         for i in range(start, start + count):
-            org = make_org(f"تعاونية رقم {i:02d}", f"Coopérative {i:02d} miel", province="07.041" if i % 2 else "03.131",
-                           women_led=True)
+            org = make_org(f"تعاونية رقم {i:02d}", f"Coopérative {i:02d} miel",
+                           province="07.041" if i % 2 else "03.131", women_led=True)
             product = make_product(org, f"عسل {i}", f"Miel {i}")
             with scopes_disabled():
                 ProductPhoto.objects.create(product=product, image=f"products/p{i}.jpg", width=480, height=360)
