@@ -43,6 +43,7 @@ USERS = int(os.environ.get("BENCH_USERS", "50"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 BURST_SECONDS = int(os.environ.get("BENCH_BURST_SECONDS", "15"))
 WAIT = os.environ.get("BENCH_WAIT", "1-4")
+WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "20"))
 
 PAGE_GOAL_MS = 150
 SEARCH_GOAL_MS = 50
@@ -189,13 +190,13 @@ def locust(pages, users, seconds, wait, folder, name):
     return {label: rows.get(label, empty) for label in pages}
 
 
-def warm_up(pages):
-    """Every gunicorn worker imports the code and compiles the templates on its first requests."""
+def warm_up(pages, folder):
+    """Every gunicorn worker imports the code and compiles the templates on its first requests:
+    a short run of locust, not counted, reaches them all."""
     started = time.perf_counter()
-    for _ in range(4):
-        for path in pages.values():
-            get(path)
-    print(f"warm-up: {4 * len(pages)} requests in {time.perf_counter() - started:.1f} s")
+    stats = locust(pages, 10, WARM_SECONDS, "0.2-0.5", folder, "warm-up")
+    done = sum(int(row["Request Count"]) for row in stats.values())
+    print(f"warm-up: {done} requests in {time.perf_counter() - started:.0f} s (not counted)")
 
 
 def main():
@@ -232,7 +233,7 @@ def main():
             print(f"{label:<11} " + " ".join(f"{sizes[k] / 1024:6.1f}" for k in ("html", "css", "js", "fonts"))
                   + f" {total:7.1f}  {verdict(ok)}")
 
-        warm_up(pages)
+        warm_up(pages, folder)
         print(f"\nlatency: {USERS} users for {SECONDS} s, think time {WAIT} s, pages in random order; {load()}")
         stats = locust(pages, USERS, SECONDS, WAIT, folder, "mixed")
         print(f"{'page':<11} {'requests':>8} {'failed':>6} {'p50':>6} {'p95':>6} {'max':>6}  goal")
