@@ -348,3 +348,61 @@ def test_pages_use_few_queries(client, directory, django_assert_max_num_queries,
         client.get(url("directory"))
     with django_assert_max_num_queries(12):
         client.get(url("products"))
+
+
+def _queries_of(client, path, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, params).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("params", [{}, {"women_led": "on", "region": "07"}, {"page": "2"}, {"q": "تعاونية"},
+                                    {"q": "miel", "region": "03"}])
+def test_the_directory_reads_the_same_few_queries_whatever_the_page_holds(client, make_org, make_product, params,
+                                                                         django_assert_num_queries):
+    """No query per organization (no N+1): a page of 2 and a page of 20 cost the same queries,
+    photos, logos, provinces and sectors included."""
+    def add(count, start):
+        for i in range(start, start + count):
+            org = make_org(f"تعاونية رقم {i:02d}", f"Coopérative {i:02d} miel",
+                           province="07.041" if i % 2 else "03.131", women_led=True)
+            product = make_product(org, f"عسل {i}", f"Miel {i}")
+            with scopes_disabled():
+                ProductPhoto.objects.create(product=product, image=f"products/p{i}.jpg", width=480, height=360)
+
+    add(2 if "page" not in params else PER_PAGE + 2, 0)
+    few = _queries_of(client, url("directory"), params)
+    add(3 * PER_PAGE, 100)
+    with django_assert_num_queries(few):
+        response = client.get(url("directory"), params)
+    assert len(response.context["organizations"]) >= 2
+
+
+def test_the_api_list_reads_the_same_few_queries_whatever_the_page_holds(client, make_org, django_assert_num_queries):
+    for i in range(2):
+        make_org(f"تعاونية رقم {i:02d}", f"Coopérative {i:02d}")
+    few = _queries_of(client, "/api/v1/organizations", {"q": "تعاونية"})
+    for i in range(2, 30):
+        make_org(f"تعاونية رقم {i:02d}", f"Coopérative {i:02d}")
+    with django_assert_num_queries(few):
+        assert len(client.get("/api/v1/organizations", {"q": "تعاونية"}).json()["items"]) == PER_PAGE
+
+
+def test_a_search_with_more_hits_than_it_pages_says_so(client, make_org, monkeypatch):
+    """Past the bound a search counts no further: the page says "N or more" and pages through the best N."""
+    from tadamon.registry import filters, search
+
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr(filters.organizations, "__defaults__", (20, 0, True, 3))
+    monkeypatch.setattr("tadamon.registry.views.public.MAX_RESULTS", 3)
+    for i in range(5):
+        make_org(f"تعاونية رقم {i}", f"Coopérative {i}")
+    response = client.get(url("directory", lang="en"), {"q": "cooperative"})
+    assert len(response.context["organizations"]) == 3
+    assert "3 organizations or more: the best 3 are shown" in response.content.decode()
+    response = client.get(url("directory", lang="en"), {"q": "cooperative 4"})
+    assert "1 organization" in response.content.decode()
+    assert "or more" not in response.content.decode()

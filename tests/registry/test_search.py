@@ -135,3 +135,69 @@ def test_the_arabic_article_and_a_typo_together(make_org):
         assert search_ids("organization", "زعفرن")[0] == [saffron.pk]
         assert search_ids("organization", "الاركان")[0] == [argan.pk]
         assert search_ids("organization", "زعفران")[0] == [saffron.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["عسل الزعتر", "تعاونية نسوية", "كسكس", "زعفرن"])
+def test_words_written_with_the_article_or_only_in_products_are_found(make_org, make_product, query):
+    """The four queries of docs/benchmarks.md that found no organization: the words are in a
+    product's name, or written with the article (النسوية, الكسكس, الزعفران) in the name or description."""
+    honey = make_org("تعاونية النحل الذهبي", "Coopérative Abeille d'Or")
+    make_product(honey, "عسل الزعتر", "Miel de thym")
+    women = make_org("التعاونية النسوية الأمل", "Coopérative féminine Al Amal")
+    couscous = make_org("جمعية سنابل", "Association Sanabil", description_ar="نحضر الكسكس بالشعير")
+    saffron = make_org("تعاونية الزعفران الحر", "Coopérative Safran Pur")
+    make_org("جمعية الفخار الأصيل", "Association Poterie")
+    expected = {"عسل الزعتر": honey, "تعاونية نسوية": women, "كسكس": couscous, "زعفرن": saffron}[query]
+    ids, total = search_ids("organization", query)
+    assert ids[0] == expected.pk
+    assert total == len(ids)
+
+
+def test_an_organization_follows_its_shown_products(catalogue, make_product):
+    """Products' names are searched with their organization: adding, hiding and deleting a product
+    changes what finds it."""
+    pottery = catalogue["pottery"]
+    assert pottery.pk not in _names("طاجين")
+    tajine = make_product(pottery, "طاجين مزخرف", "Tajine décoré", category="handicrafts")
+    assert pottery.pk in _names("طاجين")
+    with scopes_disabled():
+        tajine.is_active = False
+        tajine.save()
+    assert pottery.pk not in _names("طاجين")
+    with scopes_disabled():
+        tajine.is_active = True
+        tajine.save()
+        assert pottery.pk in _names("طاجين")
+        tajine.delete()
+    assert pottery.pk not in _names("طاجين")
+
+
+def test_a_merge_moves_the_products_names(catalogue, make_org, make_product, national_admin):
+    from tadamon.registry.services import merge_organizations
+
+    duplicate = make_org("تعاونية النحل", "Coopérative Abeille")
+    make_product(duplicate, "شمع النحل", "Cire d'abeille")
+    with scopes_disabled():
+        merge_organizations(national_admin, catalogue["honey"], duplicate)
+    assert _names("شمع", is_active=True) == [catalogue["honey"].pk]
+
+
+@pytest.mark.django_db
+def test_a_search_counts_and_pages_through_its_best_hits_only(make_org):
+    """Past ``max_results`` hits the count stops and the pages come from the index (the nearest
+    names first on PostgreSQL): the pages never repeat nor skip a hit, and stop at the bound."""
+    names = ["تعاونية الورد", "تعاونية الورد والزهر", "تعاونية الورد البلدي العطري", "تعاونية النخيل",
+             "تعاونية الأمل للخياطة التقليدية", "تعاونية الفجر"]
+    orgs = [make_org(name) for name in names]
+    everything = search_ids("organization", "تعاونية الورد", max_results=None)
+    assert everything[1] == 3  # "الورد" is in three names
+    ids, total = search_ids("organization", "تعاونيه", max_results=4, limit=3)
+    assert total == 4 and len(ids) == 3
+    rest, total_again = search_ids("organization", "تعاونيه", max_results=4, limit=3, offset=3)
+    assert total_again == 4 and len(rest) == 1  # the fourth and last page-able hit
+    assert not set(ids) & set(rest)
+    assert search_ids("organization", "تعاونيه", max_results=4, limit=3, offset=4) == ([], 4)
+    assert search_ids("organization", "تعاونيه", max_results=None, limit=10)[1] == len(orgs)
+    nearest, _ = search_ids("organization", "تعاونية الورد", max_results=2, limit=1)
+    assert nearest == [orgs[0].pk]  # the name nearest the query comes first

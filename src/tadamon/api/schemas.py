@@ -61,7 +61,8 @@ class OrganizationItem(Schema):
 
 
 class OrganizationPage(Schema):
-    count: int = Field(description="Number of matching organizations, all pages together.")
+    count: int = Field(description="Number of matching organizations, all pages together; with `q`, at most "
+                                   "1,000 (the best 1,000 are paged; 1,000 means 1,000 or more).")
     items: list[OrganizationItem] = Field(description=f"At most {PAGE_SIZE} organizations.")
 
 
@@ -92,7 +93,8 @@ class ProductItem(Product):
 
 
 class ProductPage(Schema):
-    count: int = Field(description="Number of matching products, all pages together.")
+    count: int = Field(description="Number of matching products, all pages together; with `q`, at most "
+                                   "1,000 (the best 1,000 are paged; 1,000 means 1,000 or more).")
     items: list[ProductItem] = Field(description=f"At most {PAGE_SIZE} products.")
 
 

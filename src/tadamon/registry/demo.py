@@ -759,6 +759,8 @@ def save_batch(batch, *, with_pictures=True, indexed_words=None):
             if built.logo is not None:
                 name = f"logos/demo/{slug(built.organization.registration_number)}.jpg"
                 built.organization.logo.name = save_picture(name, demo_pictures.draw_logo(built.logo))
+    for built in batch:
+        built.organization.search_products = Organization.products_search_text(p for p, _ in built.products)
     Organization.objects.bulk_create(organizations, batch_size=1000)
     products = []
     for built in batch:

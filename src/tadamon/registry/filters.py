@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 from tadamon.core.models import Province, Region
 
 from .models import LegalForm, Organization, Product, Sector
-from .search import in_order, search_ids
+from .search import MAX_RESULTS, in_order, search_ids
 
 
 class DirectoryFilterForm(forms.Form):
@@ -41,28 +41,43 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
-def organizations(query, filters, limit=20, offset=0, public=True):
-    """(organizations best first or by name, total) for the directory, the exports and the API."""
-    filters = {k: v for k, v in filters.items() if v is not None}
+def _listed(filters, public):
+    """The organizations the filters keep (without a search), by Arabic name."""
+    qs = Organization.objects.filter(**filters)
     if public:
-        filters = {**filters, "is_active": True}
+        qs = qs.filter(merged_into__isnull=True)
+    return qs.order_by("name_ar", "pk")
+
+
+def _visible(filters, public):
+    filters = {k: v for k, v in filters.items() if v is not None}
+    return {**filters, "is_active": True} if public else filters
+
+
+def organizations(query, filters, limit=20, offset=0, public=True, max_results=MAX_RESULTS):
+    """(organizations best first or by name, total) for the directory and the API.
+
+    A search counts and pages through its best ``max_results`` hits (see registry.search)."""
+    filters = _visible(filters, public)
     with scopes_disabled():
         base = Organization.objects.select_related("province", "region", "sector")
         if query and query.strip():
             sql_filters = {**filters, "merged_into_id__isnull": True} if public else filters
-            ids, total = search_ids("organization", query, sql_filters, limit, offset)
+            ids, total = search_ids("organization", query, sql_filters, limit, offset, max_results)
             return in_order(base, ids), total
-        qs = base.filter(**filters)
-        if public:
-            qs = qs.filter(merged_into__isnull=True)
-        total = qs.count()
-        return list(qs.order_by("name_ar", "pk")[offset:offset + limit]), total
+        listed = _listed(filters, public)
+        # The page's ids first: counted, filtered and skipped within the index
+        # organization_directory_filters (an index-only scan on PostgreSQL), then only those rows are read.
+        ids = list(listed.values_list("pk", flat=True)[offset:offset + limit])
+        return in_order(base, ids), listed.count()
 
 
 def organization_queryset(query, filters, public=True):
     """All matching organizations, for exports (search order when a query is given)."""
-    objects, total = organizations(query, filters, limit=10**9, offset=0, public=public)
-    return objects
+    if query and query.strip():
+        return organizations(query, filters, limit=10**9, offset=0, public=public, max_results=None)[0]
+    with scopes_disabled():
+        return list(_listed(_visible(filters, public), public).select_related("province", "region", "sector"))
 
 
 def products(query, filters, limit=20, offset=0):

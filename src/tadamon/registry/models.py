@@ -84,6 +84,9 @@ class Organization(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin 
     # Normalized text the search indexes read (see core.text.normalize and registry.search).
     search_name = models.TextField(editable=False, blank=True, default="")
     search_body = models.TextField(editable=False, blank=True, default="")
+    # The normalized names of its shown products, so that "عسل الزعتر" finds the cooperative that
+    # sells it (kept up to date by registry.signals; see Organization.products_search_text).
+    search_products = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -103,9 +106,11 @@ class Organization(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin 
             models.Index(fields=["province", "sector"]),
             models.Index(fields=["registration_number"]),
             # The public directory lists the shown organizations by name: counted and paged from
-            # this index instead of scanning and sorting the whole table.
+            # this index instead of scanning and sorting the whole table. The filters' columns are
+            # in it too (PostgreSQL), so a filtered count or page never reads the table itself.
             models.Index(fields=["name_ar", "id"], condition=models.Q(is_active=True, merged_into__isnull=True),
-                         name="organization_directory"),
+                         include=["region", "province", "sector", "legal_form", "women_led"],
+                         name="organization_directory_filters"),
         ]
 
     def get_absolute_url(self):
@@ -126,6 +131,19 @@ class Organization(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin 
             self.description_ar, self.description_fr, self.activities,
             sector.name_ar if sector else "", sector.name_fr if sector else "", self.commune,
         ])))
+
+    @staticmethod
+    def products_search_text(products):
+        """The ``search_products`` text of an organization with these products (shown ones only)."""
+        return " ".join(p.search_name for p in products if p.is_active and p.search_name)
+
+    @staticmethod
+    def refresh_search_products(organization_id):
+        """Read the shown products' names of one organization again and store them (two queries)."""
+        names = Product.objects.with_scopes_disabled().filter(organization_id=organization_id, is_active=True) \
+            .order_by("pk").values_list("search_name", flat=True)
+        Organization.objects.with_scopes_disabled().filter(pk=organization_id).update(
+            search_products=" ".join(n for n in names if n))
 
     def save(self, *args, **kwargs):
         if self.province_id:

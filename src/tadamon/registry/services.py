@@ -234,6 +234,8 @@ def merge_organizations(actor, keep, duplicate, *, reason="", request=None):
             duplicate.activities = (duplicate.activities + f"\n[{registration}]").strip()
         duplicate.save()
         keep.save()
+        for organization in (keep, duplicate):  # the moved products' names are searched with their owner
+            Organization.refresh_search_products(organization.pk)
     details = {"kept": keep.pk, "merged": duplicate.pk, "registration_number": registration,
                "products_moved": moved_products, "representatives_moved": moved_reps, "filled": filled}
     activity.record(actor, "organization.merged", keep, after=details, reason=reason, request=request)

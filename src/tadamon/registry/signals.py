@@ -1,4 +1,4 @@
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tadamon.core.roles import REPRESENTATIVE, register_role_source
@@ -11,6 +11,13 @@ from .search import index_terms
 @receiver(post_save, sender=Product)
 def index_search_terms(sender, instance, **kwargs):
     index_terms([instance.search_name, instance.search_body])
+
+
+@receiver(post_save, sender=Product)
+@receiver(post_delete, sender=Product)
+def refresh_organization_products(sender, instance, **kwargs):
+    """An organization is found by its shown products' names: keep them beside its own texts."""
+    Organization.refresh_search_products(instance.organization_id)
 
 
 @register_role_source

@@ -28,6 +28,7 @@ from ..filters import DirectoryFilterForm
 from ..filters import organizations as search_organizations
 from ..filters import products as search_products
 from ..models import Organization, Product, ProductPhoto, Representation, Sector
+from ..search import MAX_RESULTS
 
 PER_PAGE = 20
 OG_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en_US"}
@@ -207,7 +208,7 @@ def directory(request):
     return render(request, "registry/public/directory.html", {
         "form": form, "page": page, "organizations": page.object_list, "total": page.paginator.count,
         "query": query_string, "export_url": export_url, "searching": bool(query),
-        "active_filters": _active_filters(form),
+        "more_results": bool(query) and page.paginator.count >= MAX_RESULTS, "active_filters": _active_filters(form),
     })
 
 
@@ -294,6 +295,7 @@ def product_list(request):
     return render(request, "registry/public/products.html", {
         "form": form, "page": page, "products": shown, "total": page.paginator.count,
         "query": _query_string(data), "searching": bool(query), "active_filters": _active_filters(form),
+        "more_results": bool(query) and page.paginator.count >= MAX_RESULTS,
     })
 
 
