@@ -253,3 +253,19 @@ def test_publication_tells_the_winners_by_email(scored_prize, fes_staff, represe
     assert "بالمرتبة 1" in sent[0].body  # in the representative's language (Arabic)
     services.publish(fes_staff, scored_prize, certificate_url=lambda a: "x")  # already published: no second mail
     assert len([m for m in mail.outbox if m.to == [user.email]]) == 1
+
+
+def test_edition_report_lists_the_published_winners(scored_prize, fes_staff, english):
+    """The edition report's prize rows: candidacies always, winners only once published."""
+    from tadamon.insights.figures import edition_figures
+
+    prize = scored_prize
+    with scopes_disabled():
+        before = dict((key, value) for key, _label, value in edition_figures(prize.edition)["extra"])
+        assert before == {f"prize_{prize.pk}_candidacies": 4}
+        services.lock_ranking(fes_staff, prize, "adopted")
+        services.publish(fes_staff, prize)
+        rows = edition_figures(prize.edition)["extra"]
+        winners = [value for key, _label, value in rows if "_category_" in key]
+        first, second = (Award.objects.order_by("rank").select_related("candidacy__organization"))
+    assert winners == [f"1. {first.candidacy.organization.name} · 2. {second.candidacy.organization.name}"]

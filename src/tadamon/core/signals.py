@@ -34,3 +34,7 @@ sale_recorded = Signal()
 #: Domain apps append functions ``(region or None) -> list of (key, label, value)`` whose figures the
 #: indicators dashboard shows beside the registry's (e.g. the support programmes' indicators).
 indicator_providers = []
+
+#: Domain apps append functions ``(edition) -> list of (key, label, value)`` whose rows the edition
+#: report shows beside the fair's own figures (e.g. the prizes' winners and the honours).
+edition_providers = []

@@ -2,7 +2,7 @@
 
 Every figure is an aggregate computed by the database; names are given in the active language.
 Other apps add figures to the report by appending ``(edition) -> list of (key, label, value)`` to
-:data:`edition_providers` (e.g. the prizes and their winners).
+:data:`tadamon.core.signals.edition_providers` (e.g. the prizes and their winners).
 """
 
 from collections import Counter
@@ -14,12 +14,11 @@ from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
 from tadamon.core.models import Province, localized
+from tadamon.core.signals import edition_providers
 from tadamon.fairs.models import Application, Attendance, Edition, Incident, Sale, StandAssignment, VisitorCount
 from tadamon.fairs.placement import PLACED_STATUSES
 from tadamon.registry.models import LegalForm, Sector
 
-#: ``(edition) -> list of (key, label, value)``: figures of other apps shown in the edition report.
-edition_providers = []
 
 #: The figures compared between editions and between regions: (key, label, kind).
 COMPARED = [
