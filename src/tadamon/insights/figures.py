@@ -19,7 +19,6 @@ from tadamon.fairs.models import Application, Attendance, Edition, Incident, Sal
 from tadamon.fairs.placement import PLACED_STATUSES
 from tadamon.registry.models import LegalForm, Sector
 
-
 #: The figures compared between editions and between regions: (key, label, kind).
 COMPARED = [
     ("exhibitors", gettext_lazy("Exhibitors"), "int"),
