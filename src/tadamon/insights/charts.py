@@ -8,6 +8,7 @@ tests/insights checks that Arabic letters really join.
 """
 
 import io
+import re
 
 import matplotlib
 
@@ -71,12 +72,29 @@ def _finish(figure, axes, title):
     figure.tight_layout()
 
 
+#: CSS properties that matplotlib writes in ``style`` and that SVG also takes as attributes.
+PRESENTATION = {"fill", "fill-opacity", "opacity", "stroke", "stroke-dasharray", "stroke-dashoffset",
+                "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width",
+                "font-family", "font-size", "font-style", "font-weight", "text-anchor"}
+_STYLE = re.compile(r' style="([^"]*)"')
+_SHEET = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+def _as_attributes(match):
+    declarations = (item.split(":", 1) for item in match.group(1).split(";") if ":" in item)
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in declarations
+                   if name.strip() in PRESENTATION)
+
+
 def svg(figure):
-    """The chart as an inline SVG element (no XML prologue)."""
+    """The chart as an inline SVG element (no XML prologue), drawn with presentation attributes
+    only: the pages' Content-Security-Policy allows no ``style`` attribute or element."""
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
-    return text[text.find("<svg"):]
+    text = _SHEET.sub("", text[text.find("<svg"):])
+    text = text.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    return _STYLE.sub(_as_attributes, text)
 
 
 def png(figure, dpi=150):
