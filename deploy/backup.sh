@@ -12,6 +12,7 @@
 set -eu
 
 DEST=${1:?usage: backup.sh DEST_DIR}
+MEDIA_ROOT=${MEDIA_ROOT:-${TADAMON_VAR:+$TADAMON_VAR/media}}  # the settings' default
 : "${DATABASE_URL:?DATABASE_URL must point to the PostgreSQL database}"
 : "${MEDIA_ROOT:?MEDIA_ROOT must name the uploaded files directory}"
 case "$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "backup.sh: PostgreSQL only" >&2; exit 2 ;; esac
