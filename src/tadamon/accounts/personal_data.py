@@ -69,6 +69,12 @@ def collect(user):
     }
 
 
+def kind_label(key):
+    """The words for a key of ``collect()['records']`` ("programme.Registration.user" -> "registrations")."""
+    label, _field = key.rsplit(".", 1)
+    return str(apps.get_model(label)._meta.verbose_name_plural)
+
+
 def export_zip(user):
     """A ZIP: ``data.json`` and, under ``files/``, every uploaded file the rows name."""
     data = collect(user)

@@ -238,7 +238,7 @@ def my_data(request):
         logout(request)
         messages.success(request, _("Your account has been erased. Thank you for having used Tadamon."))
         return redirect("core:home")
-    summary = [(key, len(rows)) for key, rows in sorted(data["records"].items())]
+    summary = [(personal_data.kind_label(key), len(rows)) for key, rows in sorted(data["records"].items())]
     return render(request, "accounts/my_data.html", {"summary": summary, "form": form})
 
 
