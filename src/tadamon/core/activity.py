@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "account.data_downloaded": _("downloaded their personal data"),
     "account.erased": _("account erased at the person's request"),
     "personal_data.viewed": _("viewed personal data"),
+    "job.interrupted": _("background job interrupted by a server stop"),
     "role.granted": _("granted a role"),
     "role.revoked": _("revoked a role"),
 }
