@@ -171,6 +171,7 @@ FORMAT_MODULE_PATH = ["tadamon.formats"]
 LANGUAGE_COOKIE_NAME = "tadamon_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it (docs/security.md, the scan)
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
@@ -240,6 +241,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF token from its cookie (forms carry it): hide it from scripts too.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "tadamon.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

@@ -63,6 +63,11 @@ answers = {}
 for path in ("/ar/about/", "/ar/accounts/login/", "/ar/no-such-page/", "/api/v1/openapi.json"):
     response = client.get(path, secure=True)
     answers[path] = {"status": response.status_code, "headers": dict(response.headers)}
+cookies = {}
+for path in ("/ar/about/", "/ar/accounts/login/"):
+    for name, morsel in Client(HTTP_HOST="tadamon.example.ma").get(path, secure=True).cookies.items():
+        cookies[name] = {"secure": bool(morsel["secure"]), "httponly": bool(morsel["httponly"])}
+answers["cookies"] = cookies
 plain = client.get("/ar/about/")
 answers["http"] = {"status": plain.status_code, "location": plain.headers.get("Location", "")}
 print(json.dumps(answers))
@@ -108,3 +113,10 @@ def test_production_headers(production_answers, path):
 def test_production_sends_plain_http_to_https(production_answers):
     assert production_answers["http"]["status"] == 301
     assert production_answers["http"]["location"].startswith("https://tadamon.example.ma/")
+
+
+def test_production_cookies_are_secure_and_hidden_from_scripts(production_answers):
+    cookies = production_answers["cookies"]
+    assert {"csrftoken", "tadamon_language"} <= set(cookies)
+    for name, flags in cookies.items():
+        assert flags == {"secure": True, "httponly": True}, name

@@ -43,6 +43,7 @@ class LanguageMiddleware(LocaleMiddleware):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, from_path, max_age=settings.LANGUAGE_COOKIE_AGE,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
         return response
 
