@@ -25,7 +25,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,45 +110,25 @@ def prepare(url):
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connections
-    from django.utils import timezone
-    from django_scopes import scopes_disabled
 
-    from tadamon.core.models import Province, Region
-    from tadamon.fairs.models import Application, Edition, Pole
-    from tadamon.registry.models import Organization, Product, Representation, Sector
 
     call_command("migrate", verbosity=0)
-    User = get_user_model()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _setup import last_minute_applicants
+
     applicants = []
-    with scopes_disabled():
-        region = Region.objects.get(code="03")
-        province = Province.objects.filter(region=region).first()
-        sector = Sector.objects.get(key="handicrafts")
-        now = timezone.now()
-        edition = Edition.objects.create(region=region, title_ar="معرض", title_fr="Salon", starts_on=date.today(),
-                                         ends_on=date.today() + timedelta(days=3), status=Edition.Status.CALL_OPEN,
-                                         call_opens_at=now - timedelta(days=1),
-                                         call_closes_at=now + timedelta(minutes=30), require_product_photo=False)
-        pole = Pole.objects.create(edition=edition, name_ar="قطب", name_fr="Pôle", capacity=N)
-        for i in range(N):
-            user = User.objects.create_user(email=f"crash{i}@example.ma", password=None, email_verified=True)
-            org = Organization.objects.create(name_ar=f"تعاونية {i}", province=province, sector=sector,
-                                              registration_number=f"C{i}")
-            Representation.objects.create(user=user, organization=org, status="approved")
-            product = Product.objects.create(organization=org, name_ar="منتوج", category=sector)
-            application = Application.objects.create(edition=edition, organization=org, created_by=user, pole=pole,
-                                                     declaration_accepted=True)
-            application.products.add(product)
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            applicants.append((application.pk, session.session_key))
+    _edition, users, applications = last_minute_applicants(N, prefix="crash", password=None)
+    for user, application in zip(users, applications, strict=True):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        applicants.append((application.pk, session.session_key))
     connections.close_all()
     return applicants
 
