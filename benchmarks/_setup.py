@@ -40,3 +40,44 @@ def percentile(values, p):
     f = int(k)
     c = min(f + 1, len(values) - 1)
     return values[f] + (values[c] - values[f]) * (k - f)
+
+
+def last_minute_applicants(n, prefix="bench", password="x"):
+    """An edition of Fès-Meknès whose call closes in 15 minutes and ``n`` applicants, each an approved
+    representative of a cooperative with a complete draft (a product, the declaration accepted) that
+    only needs its final "send". Returns ``(edition, users, applications)``."""
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from tadamon.core.models import Province, Region
+    from tadamon.fairs.models import Application, Edition, Pole
+    from tadamon.registry.models import Organization, Product, Representation, Sector
+
+    User = get_user_model()
+    with scopes_disabled():
+        region = Region.objects.get(code="03")
+        province = Province.objects.filter(region=region).first()
+        sector = Sector.objects.get(key="handicrafts")
+        now = timezone.now()
+        edition = Edition.objects.create(region=region, title_ar="معرض", title_fr="Salon", starts_on=date.today(),
+                                         ends_on=date.today() + timedelta(days=3), status=Edition.Status.CALL_OPEN,
+                                         call_opens_at=now - timedelta(days=1),
+                                         call_closes_at=now + timedelta(minutes=15),
+                                         require_product_photo=False)
+        pole = Pole.objects.create(edition=edition, name_ar="قطب", name_fr="Pôle", capacity=max(n, 130))
+        users, applications = [], []
+        for i in range(n):
+            user = User.objects.create_user(email=f"{prefix}{i}@example.ma", password=password, email_verified=True)
+            org = Organization.objects.create(name_ar=f"تعاونية {i}", province=province, sector=sector,
+                                              registration_number=f"{prefix.upper()}{i}")
+            Representation.objects.create(user=user, organization=org, status="approved")
+            product = Product.objects.create(organization=org, name_ar="منتوج", category=sector)
+            application = Application.objects.create(edition=edition, organization=org, created_by=user, pole=pole,
+                                                     declaration_accepted=True)
+            application.products.add(product)
+            users.append(user)
+            applications.append(application)
+    return edition, users, applications

@@ -9,9 +9,8 @@ Checks: none lost (200 submitted), none duplicated (one submission log entry eac
 
 import threading
 import time
-from datetime import date, timedelta
 
-from _setup import django_on_postgres, percentile
+from _setup import django_on_postgres, last_minute_applicants, percentile
 
 N = 200
 DOUBLE = 50
@@ -19,39 +18,15 @@ DOUBLE = 50
 
 def main():
     django_on_postgres()
-    from django.contrib.auth import get_user_model
     from django.test import Client
-    from django.utils import timezone
     from django_scopes import scopes_disabled
 
-    from tadamon.core.models import ActivityLog, Province, Region
-    from tadamon.fairs.models import Application, Edition, Pole
-    from tadamon.registry.models import Organization, Product, ProductPhoto, Representation, Sector
+    from tadamon.core.models import ActivityLog
+    from tadamon.fairs.models import Application
+    from tadamon.registry.models import ProductPhoto
 
-    User = get_user_model()
+    edition, users, applications = last_minute_applicants(N)
     with scopes_disabled():
-        region = Region.objects.get(code="03")
-        province = Province.objects.filter(region=region).first()
-        sector = Sector.objects.get(key="handicrafts")
-        now = timezone.now()
-        edition = Edition.objects.create(region=region, title_ar="معرض", title_fr="Salon", starts_on=date.today(),
-                                         ends_on=date.today() + timedelta(days=3), status=Edition.Status.CALL_OPEN,
-                                         call_opens_at=now - timedelta(days=1),
-                                         call_closes_at=now + timedelta(minutes=15),
-                                         require_product_photo=False)
-        pole = Pole.objects.create(edition=edition, name_ar="قطب", name_fr="Pôle", capacity=130)
-        users, applications = [], []
-        for i in range(N):
-            user = User.objects.create_user(email=f"bench{i}@example.ma", password="x", email_verified=True)
-            org = Organization.objects.create(name_ar=f"تعاونية {i}", province=province, sector=sector,
-                                              registration_number=f"B{i}")
-            Representation.objects.create(user=user, organization=org, status="approved")
-            product = Product.objects.create(organization=org, name_ar="منتوج", category=sector)
-            application = Application.objects.create(edition=edition, organization=org, created_by=user, pole=pole,
-                                                     declaration_accepted=True)
-            application.products.add(product)
-            users.append(user)
-            applications.append(application)
         assert not ProductPhoto.objects.exists()
 
     # The server: a pool of 16 request threads, like gunicorn with 4 workers x 4 threads.

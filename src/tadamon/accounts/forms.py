@@ -103,3 +103,21 @@ class LocalizedPasswordResetForm(PasswordResetForm):
             body = loader.render_to_string(email_template_name, context)
             message = EmailMultiAlternatives(subject, body, from_email, [to_email])
             message.send()
+
+
+class EraseAccountForm(forms.Form):
+    """Erasure is final: the person confirms with their password and a box they tick."""
+
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("I understand that my account will be erased and cannot be recovered."))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

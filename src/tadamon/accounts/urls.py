@@ -25,4 +25,6 @@ urlpatterns = [
         template_name="accounts/password_reset_complete.html")), name="password_reset_complete"),
     path("2fa/setup/", views.second_factor_setup, name="second_factor_setup"),
     path("2fa/", views.second_factor_verify, name="second_factor_verify"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/tadamon-my-data.zip", views.my_data_download, name="my_data_download"),
 ]

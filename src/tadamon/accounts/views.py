@@ -3,10 +3,11 @@ second factor (TOTP) that staff can be required to use."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.core import signing
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,9 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tadamon.core import activity
 from tadamon.core.decorators import login_required, public
 
-from . import throttle
+from . import personal_data, throttle
 from .emails import send_verification
 from .forms import (
+    EraseAccountForm,
     LocalizedPasswordResetForm,
     LoginForm,
     ProfileForm,
@@ -224,3 +226,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, _("Your password is changed."))
         return super().form_valid(form)
+
+
+@login_required
+def my_data(request):
+    """What Tadamon holds about me (law 09-08): a summary, the download, and erasure."""
+    data = personal_data.collect(request.user)
+    form = EraseAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        personal_data.erase(request.user, request=request)
+        logout(request)
+        messages.success(request, _("Your account has been erased. Thank you for having used Tadamon."))
+        return redirect("core:home")
+    summary = [(personal_data.kind_label(key), len(rows)) for key, rows in sorted(data["records"].items())]
+    return render(request, "accounts/my_data.html", {"summary": summary, "form": form})
+
+
+@login_required
+def my_data_download(request):
+    """The person's data as a ZIP: data.json and the files they uploaded."""
+    archive = personal_data.export_zip(request.user)
+    activity.record(request.user, "account.data_downloaded", request.user, request=request)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="tadamon-my-data-{request.user.pk}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -15,6 +15,10 @@ ACTION_LABELS = {
     "account.password_reset": _("reset their password"),
     "account.profile_changed": _("changed their profile"),
     "account.second_factor_added": _("added a second factor"),
+    "account.data_downloaded": _("downloaded their personal data"),
+    "account.erased": _("account erased at the person's request"),
+    "personal_data.viewed": _("viewed personal data"),
+    "job.interrupted": _("background job interrupted by a server stop"),
     "role.granted": _("granted a role"),
     "role.revoked": _("revoked a role"),
 }
@@ -72,3 +76,9 @@ def record(actor, action, obj=None, *, region=None, before=None, after=None, rea
             reason=reason or "",
             ip_address=ip,
         )
+
+
+def personal_data_viewed(request, obj):
+    """The access log of law 09-08: staff opened a page showing people's personal data (contacts,
+    registrations, an application's answers). One entry per view, in the object's region."""
+    return record(request.user, "personal_data.viewed", obj, request=request)

@@ -43,6 +43,7 @@ class LanguageMiddleware(LocaleMiddleware):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, from_path, max_age=settings.LANGUAGE_COOKIE_AGE,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
         return response
 
@@ -86,3 +87,20 @@ class RegionMiddleware:
         if chosen:
             return Region.objects.filter(pk=chosen).first()
         return None
+
+
+class SecurityHeadersMiddleware:
+    """The Content-Security-Policy and Permissions-Policy of every answer (settings.TADAMON_CSP,
+    settings.TADAMON_PERMISSIONS_POLICY). Pages carry no inline script, style or on…= handler, so
+    the policy needs no 'unsafe-inline' (tests/security/test_headers.py checks both)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.TADAMON_CSP:
+            response.headers.setdefault("Content-Security-Policy", settings.TADAMON_CSP)
+        if settings.TADAMON_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.TADAMON_PERMISSIONS_POLICY)
+        return response

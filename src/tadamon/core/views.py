@@ -169,7 +169,9 @@ def error_500(request):
     from django.template import loader
     from django.utils.translation import get_language, get_language_bidi
 
-    html = loader.render_to_string("500.html", {"LANGUAGE_CODE": get_language(), "LANGUAGE_BIDI": get_language_bidi()})
+    # The stylesheet by its plain name: no manifest lookup that could fail too (WhiteNoise serves it).
+    html = loader.render_to_string("500.html", {"LANGUAGE_CODE": get_language(), "LANGUAGE_BIDI": get_language_bidi(),
+                                                "STATIC_URL": settings.STATIC_URL})
     return HttpResponseServerError(html)
 
 

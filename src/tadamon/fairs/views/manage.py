@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tadamon.core import roles
+from tadamon.core import activity, roles
 from tadamon.core.decorators import permission_required
 from tadamon.core.models import Region
 
@@ -62,8 +62,6 @@ def edition_create(request):
                        initial={"region": request.region})
     if request.method == "POST" and form.is_valid():
         edition = form.save()
-        from tadamon.core import activity
-
         activity.record(request.user, "edition.status_changed", edition, after={"status": edition.status},
                         request=request)
         messages.success(request, _("The edition is created as a draft."))
@@ -253,6 +251,7 @@ def application_review(request, pk):
         except services.TransitionError as error:
             messages.error(request, str(error))
     reviews = list(application.reviews.select_related("reviewer"))
+    activity.personal_data_viewed(request, application)
     return render(request, "fairs/manage/application_review.html", {
         "application": application, "edition": edition, "organization": application.organization,
         "products": application.products.all(), "documents": application.documents.select_related(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tadamon.core import activity
 from tadamon.core.decorators import permission_required
 from tadamon.fairs.models import Edition
 
@@ -266,6 +267,7 @@ def _session_page(request, session):
                          .order_by("status", "queued_at", "pk"))
     counts = services.session_counts([session])[session.pk]
     can_manage = request.user.has_perm("programme.manage_edition", session)
+    activity.personal_data_viewed(request, session)  # the registered people's names and phones
     return render(request, "programme/manage/session.html", {
         "session": session, "edition": session.edition, "registrations": registrations, "counts": counts,
         "feedback": services.feedback_summary(session), "can_manage": can_manage,

@@ -26,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tadamon.core import activity
 from tadamon.core.decorators import permission_required
 from tadamon.core.models import ActivityLog
 from tadamon.core.text import normalize
@@ -153,6 +154,7 @@ def manage_organization(request, pk):
             | Q(content_type=types[Representation], object_id__in=[str(r.pk) for r in representations])
             | Q(content_type=types[Product], object_id__in=[str(pk) for pk in product_ids])
         ).select_related("region", "content_type")[:100]
+    activity.personal_data_viewed(request, organization)  # contact person, representatives
     return render(request, "registry/manage/organization.html", {
         "organization": organization, "representations": representations, "products_count": len(product_ids),
         "entries": entries, "can_manage": request.user.has_perm("registry.manage_organization", organization),
