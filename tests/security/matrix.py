@@ -28,6 +28,7 @@ class Route:
     route: str  # the pattern's text, for messages
     callback: object
     converters: dict = field(default_factory=dict)  # kwarg -> converter class name ("int", "str", ...)
+    patterns: dict = field(default_factory=dict)  # kwarg -> the converter's regular expression
 
     @property
     def access(self):
@@ -51,8 +52,9 @@ def our_routes():
                 continue
             converters = {k: type(c).__name__.replace("Converter", "").lower()
                           for k, c in getattr(p.pattern, "converters", {}).items()}
+            patterns = {k: c.regex for k, c in getattr(p.pattern, "converters", {}).items()}
             name = ":".join(namespaces + [p.name or ""])
-            found.append(Route(name, prefix + str(p.pattern), p.callback, converters))
+            found.append(Route(name, prefix + str(p.pattern), p.callback, converters, patterns))
 
     walk(get_resolver().url_patterns, [], "")
     return found
@@ -187,8 +189,9 @@ def kwarg_candidates(route, region, max_tries=25):
             anchor = objects[0] if objects else None
             pairs = ((obj.pk, obj) for model in models_in_likely_order(route, kwarg)
                      for obj in _instances(model, region, anchor))
-        else:
-            pairs = iter(_text_candidates(kwarg, region))
+        else:  # values the converter accepts (an "action" slug is not an activity's "role.granted")
+            pairs = ((value, obj) for value, obj in _text_candidates(kwarg, region)
+                     if re.fullmatch(route.patterns[kwarg], value))
         for value, obj in pairs:
             if tries >= max_tries:
                 return

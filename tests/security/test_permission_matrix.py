@@ -31,12 +31,18 @@ from .matrix import PK_STRIDE, give_each_table_its_own_numbers, kwarg_candidates
 
 #: Views a signed-in user may open on any object of their kind, whoever they are: the public
 #: object's page behind a log-in (claiming an organization, applying to an open call, registering
-#: for a session). Each was reviewed; the view itself checks the rest (one claim per user, an
-#: application needs an organization the user represents, a full session refuses).
+#: for a session, applying for a prize or a support programme's cohort, supporting a proposal,
+#: opening a jury invitation whose token is the key). Each was reviewed; the view itself checks the
+#: rest (one claim per user, an application needs an organization the user represents, a full
+#: session refuses, one support per person, an invitation is accepted only with its own address).
 OPEN_TO_SIGNED_IN = {
     "registry:claim",
     "fairs:apply",
     "programme:register",
+    "prizes:apply",
+    "prizes:invitation",
+    "support:apply",
+    "consult:support",
 }
 
 #: A refusal: forbidden, not found (another region's object), or a method the view does not take.
@@ -190,5 +196,5 @@ def test_every_url_every_role_every_region(national_admin, fes_staff, marrakech_
           f"world {loaded - started:.1f} s, matrix {time.perf_counter() - loaded:.1f} s; "
           f"{len(matrix.unreached)} without a reachable object: {matrix.unreached}")
     print("\n".join(matrix.failures))
-    assert matrix.failures == []
+    assert matrix.failures == [], "\n".join(matrix.failures)
     assert len(routes) > 50

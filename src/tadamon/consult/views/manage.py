@@ -103,8 +103,8 @@ def workshop_admin(request, pk):
         "counts": {s: sum(1 for p in proposals if p.status == s) for s in P.values}})
 
 
-@require_POST
 @permission_required("consult.manage")
+@require_POST
 def workshop_phase(request, pk):
     workshop = _workshop(request, pk, "consult.manage_object")
     form = SettingsForm(request.POST, workshop=workshop)
@@ -117,8 +117,8 @@ def workshop_phase(request, pk):
     return redirect("consult:manage_workshop", pk=workshop.pk)
 
 
-@require_POST
 @permission_required("consult.manage")
+@require_POST
 def workshop_pre_read(request, pk):
     workshop = _workshop(request, pk, "consult.manage_object")
     form = PreReadForm(request.POST, request.FILES)
@@ -189,8 +189,8 @@ def merge(request, pk):
     return _moderate(request, pk, MergeForm, run, _("Merge into another proposal"))
 
 
-@require_POST
 @permission_required("consult.facilitate_any")
+@require_POST
 def hide_comment(request, pk):
     item = get_object_or_404(Comment.objects.select_related("proposal__workshop"), pk=pk)
     if not request.user.has_perm("consult.facilitate", item.proposal.workshop):

@@ -139,8 +139,8 @@ def service_edit(request, pk=None):
         "form": form, "title": item.name if item else _("New shared service")})
 
 
-@require_POST
 @permission_required("consult.manage")
+@require_POST
 def booking_decide(request, pk):
     booking = get_object_or_404(Booking, pk=pk)
     if not request.user.has_perm("consult.manage_object", booking):

@@ -98,8 +98,8 @@ def proposal(request, pk):
         "can_facilitate": can_facilitate, "can_manage": can_manage})
 
 
-@require_POST
 @login_required
+@require_POST
 def support(request, pk):
     with scopes_disabled():
         item = _proposal(pk)
@@ -112,8 +112,8 @@ def support(request, pk):
     return redirect("consult:proposal", pk=item.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def comment(request, pk):
     with scopes_disabled():
         item = _proposal(pk)
@@ -179,8 +179,8 @@ def my_bookings(request):
     return render(request, "consult/my_bookings.html", {"bookings": bookings})
 
 
-@require_POST
 @login_required
+@require_POST
 def cancel_booking(request, pk):
     with scopes_disabled():
         booking = get_object_or_404(Booking.objects.select_related("organization"), pk=pk)

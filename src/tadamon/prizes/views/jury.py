@@ -101,8 +101,8 @@ def score(request, pk):
         else 200)
 
 
-@require_POST
 @permission_required(JUDGE)
+@require_POST
 def declare_conflict(request, pk):
     assignment = _assignment(request, pk)
     with scopes_disabled():

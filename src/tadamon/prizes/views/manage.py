@@ -97,8 +97,8 @@ def _form_errors(form):
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-@require_POST
 @permission_required(MANAGE)
+@require_POST
 def prize_action(request, pk, action):
     prize = _prize(request, pk, manage=True)
     try:
