@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.core import signing
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -127,7 +127,7 @@ def login_view(request):
             else:
                 throttle.reset(email)
                 login(request, user)
-                response = redirect(_after_login_url(request, user))
+                response = HttpResponseRedirect(_after_login_url(request, user))  # an address, not a view name
                 response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
                                     max_age=settings.LANGUAGE_COOKIE_AGE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
                                     secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False))
@@ -195,7 +195,7 @@ def second_factor_verify(request):
                 next_url = request.GET.get("next", "")
                 if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                     next_url = reverse("core:home")
-                return redirect(next_url)
+                return HttpResponseRedirect(next_url)
         form.add_error("token", _("This code is not right. Type the code your app shows now."))
     return render(request, "accounts/second_factor_verify.html", {"form": form})
 

@@ -84,3 +84,15 @@ def within_one_edit(a, b):
     if la > lb:
         a, b = b, a
     return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
+
+
+def posted_text(request, name, error):
+    """A free text read from a POST outside a form. Like a form's text field, it refuses a NUL
+    character (PostgreSQL cannot store one): ``error`` (the app's own error class) is raised with
+    Django's translated message, before anything is written."""
+    from django.core.validators import ProhibitNullCharactersValidator
+
+    value = request.POST.get(name, "")
+    if "\x00" in value:
+        raise error(str(ProhibitNullCharactersValidator.message))
+    return value

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tadamon.core.decorators import permission_required
+from tadamon.core.text import posted_text
 from tadamon.programme.models import Registration, Session
 
 from .. import services
@@ -196,7 +197,8 @@ def hide_comment(request, pk):
     if not request.user.has_perm("consult.facilitate", item.proposal.workshop):
         raise PermissionDenied
     try:
-        services.hide_comment(request.user, item, request.POST.get("reason", ""), request=request)
+        services.hide_comment(request.user, item, posted_text(request, "reason", services.ConsultError),
+                              request=request)
     except services.ConsultError as error:
         messages.error(request, str(error))
     else:

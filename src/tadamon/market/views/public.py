@@ -8,7 +8,7 @@ import uuid
 
 import segno
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -75,7 +75,7 @@ def basket_add(request):
         messages.success(request, _("“%(p)s” is in your basket.") % {"p": offer.product.name})
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # an address, never a view's name ("next=0" is not one)
     return redirect("market:catalogue")
 
 

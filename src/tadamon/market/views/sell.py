@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import login_required
+from tadamon.core.text import posted_text
 from tadamon.registry.models import Organization, Product
 from tadamon.registry.views.public import format_price
 
@@ -207,8 +208,8 @@ def order_action(request, pk):
                         quantities[int(key[5:])] = int(value)
                     except ValueError:
                         raise services.MarketError(_("A change can only lower quantities."))
-            services.propose_change(request.user, order, quantities, reason=request.POST.get("reason", ""),
-                                    request=request)
+            services.propose_change(request.user, order, quantities,
+                                    reason=posted_text(request, "reason", services.MarketError), request=request)
             messages.success(request, _("The change is sent to the buyer, who must accept it."))
         else:
             raise Http404

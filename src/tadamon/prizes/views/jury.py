@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import login_required, permission_required
+from tadamon.core.text import posted_text
 
 from .. import services
 from ..models import Assignment, JuryMember
@@ -87,6 +88,7 @@ def score(request, pk):
         comment = request.POST.get("comment", "")
         submit = request.POST.get("action") == "submit"
         try:
+            posted_text(request, "comment", services.PrizeError)
             with scopes_disabled():
                 services.save_scores(request.user, assignment, values, comment, submit=submit, request=request)
         except services.PrizeError as error:
@@ -105,9 +107,13 @@ def score(request, pk):
 @require_POST
 def declare_conflict(request, pk):
     assignment = _assignment(request, pk)
-    with scopes_disabled():
-        services.declare_conflict(request.user, assignment.member, assignment.candidacy,
-                                  request.POST.get("reason", ""), request=request)
+    try:
+        with scopes_disabled():
+            services.declare_conflict(request.user, assignment.member, assignment.candidacy,
+                                      posted_text(request, "reason", services.PrizeError), request=request)
+    except services.PrizeError as error:
+        messages.error(request, str(error))
+        return redirect("prizes:score", pk=assignment.pk)
     messages.success(request, _("Conflict of interest recorded: this candidacy was taken off your list."))
     return redirect("prizes:jury_prize", pk=assignment.member.prize_id)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import login_required, permission_required, refuse
+from tadamon.core.text import posted_text
 from tadamon.core.views import private_file
 
 from .. import funding as funding_services
@@ -142,7 +143,8 @@ def cancel_session(request, pk):
     if not request.user.has_perm("support.work_on", session):
         refuse(request, session.region_id)
     try:
-        services.cancel_coaching(request.user, session, reason=request.POST.get("reason", ""), request=request)
+        services.cancel_coaching(request.user, session, reason=posted_text(request, "reason", services.SupportError),
+                                 request=request)
         messages.success(request, _("The coaching session is cancelled."))
     except services.SupportError as error:
         messages.error(request, str(error))
