@@ -39,16 +39,20 @@
       say(form.getAttribute("data-msg-pending") + " " + queue.map(function (e) { return e.day + " · " + e.amount; }).join("، "));
     }
   }
+  var flushing = false;  // one send at a time: the browser and the page may both say "online"
   function flush() {
+    if (flushing) { return; }
     var queue = read(queueKey, []);
     if (!queue.length || !navigator.onLine) { showQueue(); return; }
     var entry = queue[0];
+    flushing = true;
     post(entry).then(function (answer) {
+      flushing = false;
       write(queueKey, read(queueKey, []).slice(1));
       if (answer.ok) { say(form.getAttribute("data-msg-sent") + " " + answer.message, "ok"); }
       else { say(answer.message, "error"); }
       if (read(queueKey, []).length) { flush(); } else if (answer.ok) { setTimeout(function () { location.reload(); }, 1500); }
-    }).catch(showQueue);
+    }).catch(function () { flushing = false; showQueue(); });
   }
 
   var draft = read(draftKey, null);
