@@ -215,8 +215,9 @@ class Run:
               f"{self.crash['answered']} answers, both back at {self.crash['restarted_at']:.1f} s; "
               f"wall time {self.wall:.1f} s")
         print(f"   answered: {self.answered()}/{n}; acknowledged: {len(acked)}; in the database: {in_db}; "
-              f"acknowledged but lost: {lost}; duplicated: {duplicated}; {over_label}: {over}{extra}")
+              f"acknowledged but lost: {lost}; duplicated: {duplicated}"
+              + (f"; {over_label}: {over}" if over_label else "") + extra)
         kept = not lost and not duplicated and not over and self.answered() == n
-        print(f"   {'kept' if kept else 'FAILED'}: every acknowledged one there once, none twice, "
-              f"no {over_label.split()[0]}")
+        print(f"   {'kept' if kept else 'FAILED'}: every acknowledged one there once, none twice"
+              + (f", none {over_label.split()[0]}" if over_label else "") + ", everyone answered")
         return kept

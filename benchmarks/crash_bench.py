@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _crash import PG_BIN, PG_PORT, Run, Servers, django_setup, signed_in  # noqa: E402
+from _setup import last_minute_applicants, market_offers, workshops  # noqa: E402
 
 N = int(os.environ.get("CRASH_PEOPLE", os.environ.get("CRASH_APPLICANTS", "200")))
 DOUBLE = 50
@@ -47,9 +48,9 @@ SESSIONS, SEATS = 4, 30
 PRODUCTS, STOCK = 10, 15
 
 
-def double_click(path, fields, session_key, person, acknowledged, refused=lambda location: True):
+def double_click(path, fields, session_key, person, acknowledged, refused=lambda location: "refused"):
     """A person's click: post until answered; the answer is an acknowledgement when
-    ``acknowledged(location)``, a refusal when ``refused(location)``, else something else."""
+    ``acknowledged(location)``, else a refusal named ``refused(location)`` (or its HTTP status)."""
     def click(run):
         answer = run.post(path, fields, session_key)
         if answer is None:
@@ -60,12 +61,11 @@ def double_click(path, fields, session_key, person, acknowledged, refused=lambda
         elif status == 302 and "/accounts/login/" in location:
             run.answer(person, "not signed in", location)
         else:
-            run.answer(person, "refused" if refused(location) else f"{status}", location)
+            run.answer(person, (status == 302 and refused(location)) or f"HTTP {status}", location)
     return click
 
 
 def applications(servers):
-    from _setup import last_minute_applicants
     from django_scopes import scopes_disabled
 
     from tadamon.core.models import ActivityLog
@@ -77,7 +77,7 @@ def applications(servers):
         pk = application.pk
         click = double_click(f"/ar/applications/{pk}/step/declaration/", {"declaration_accepted": "on"},
                              signed_in(user), pk, lambda location, pk=pk: location.endswith(f"/applications/{pk}/"),
-                             refused=lambda location: False)
+                             refused=lambda location: None)
         clicks += [click, click] if len(clicks) < 2 * DOUBLE else [click]
     run = Run(servers, drafts)
     run.go(clicks, seed=15)
@@ -85,33 +85,8 @@ def applications(servers):
         sent = set(Application.objects.exclude(status="draft").values_list("pk", flat=True))
         logs = list(ActivityLog.objects.filter(action="application.submitted").values_list("object_id", flat=True))
     acked = run.acknowledged()
-    return run.report("applications", N, DOUBLE, len(sent), len(acked - sent), len(logs) - len(set(logs)), 0,
-                      "sent but not acknowledged", f"; sent without acknowledgement: {len(sent - acked)}")
-
-
-def _sessions():
-    from datetime import date, timedelta
-    from datetime import time as clock
-
-    from tadamon.core.models import Region
-    from tadamon.fairs.models import Edition
-    from tadamon.programme import services
-    from tadamon.programme.models import Session, Space, TimeSlot
-
-    region = Region.objects.get(code="03")
-    start = date.today() + timedelta(days=7)
-    edition = Edition.objects.create(region=region, title_ar="معرض", title_fr="Salon", starts_on=start,
-                                     ends_on=start, status=Edition.Status.CALL_OPEN)
-    services.generate_slots(None, edition, slot_minutes=90, day_starts=clock(9), day_ends=clock(18))
-    slots = list(TimeSlot.objects.filter(edition=edition).order_by("starts_at"))
-    sessions = []
-    for i in range(SESSIONS):
-        room = Space.objects.create(edition=edition, name_ar=f"قاعة {i}", name_fr=f"Salle {i}", capacity=SEATS)
-        workshop = Session.objects.create(edition=edition, kind="training", title_ar=f"ورشة {i}",
-                                          title_fr=f"Atelier {i}", registration_required=True, capacity=SEATS)
-        services.place_session(None, workshop, slots[i % len(slots)], room)
-        sessions.append(workshop)
-    return sessions
+    return run.report("applications", N, DOUBLE, len(sent), len(acked - sent), len(logs) - len(set(logs)), 0, None,
+                      f"; sent without acknowledgement: {len(sent - acked)}")
 
 
 def registrations(servers):
@@ -124,7 +99,7 @@ def registrations(servers):
 
     rng = random.Random(16)
     with scopes_disabled():
-        sessions = _sessions()
+        sessions = workshops(SESSIONS, SEATS)
         clicks, people = [], []
         for i in range(N):
             session = rng.choice(sessions)
@@ -159,27 +134,6 @@ def registrations(servers):
         f"answers: {dict(Counter(k for a in run.answers.values() for k, _d in a))}")
 
 
-def _market():
-    from decimal import Decimal
-
-    from tadamon.core.models import Province
-    from tadamon.market import services
-    from tadamon.registry.models import Organization, Product, Sector
-
-    sector = Sector.objects.get(key="terroir")
-    province = Province.objects.get(code="03.131")
-    offers = []
-    for o in range(PRODUCTS // 2):
-        organization = Organization.objects.create(name_ar=f"تعاونية رقم {o}", name_fr=f"Coopérative {o}",
-                                                   province=province, sector=sector, phone=f"053500000{o}")
-        services.save_seller(None, organization, {"is_open": True, "pickup_address": "فاس"})
-        for p in range(2):
-            product = Product.objects.create(organization=organization, category=sector,
-                                             name_ar=f"عسل رقم {o}-{p}", name_fr=f"Miel {o}-{p}")
-            offers.append(services.save_offer(None, product, price=Decimal(50 + 5 * p), stock=STOCK))
-    return offers
-
-
 def orders(servers):
     from django.contrib.auth import get_user_model
     from django.db.models import Sum
@@ -190,7 +144,7 @@ def orders(servers):
 
     rng = random.Random(17)
     with scopes_disabled():
-        offers = _market()
+        offers = market_offers(PRODUCTS // 2, 2, STOCK)
         buyers = [get_user_model().objects.create_user(email=f"crash-buyer{i}@example.ma", password=None,
                                                        first_name=f"Buyer {i}", email_verified=True)
                   for i in range(N)]
@@ -200,7 +154,8 @@ def orders(servers):
         basket = {"offer": offer.pk, "quantity": rng.choice((1, 1, 2))}
         order = double_click("/ar/market/checkout/", {"name": f"Buyer {i}", "phone": f"07{i:08d}"}, key, buyer.pk,
                              lambda location: "/market/orders/" in location,
-                             refused=lambda location: location.endswith(("/market/basket/", "/market/")))
+                             refused=lambda location: "sold out" if location.endswith("/market/basket/") else
+                             "nothing in the basket" if location.endswith("/market/") else None)
 
         def buy(run, basket=basket, key=key, order=order, twice=i < DOUBLE):
             if run.post("/ar/market/basket/add/", basket, key) is None:
