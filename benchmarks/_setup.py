@@ -81,3 +81,60 @@ def last_minute_applicants(n, prefix="bench", password="x"):
             users.append(user)
             applications.append(application)
     return edition, users, applications
+
+
+def market_offers(organizations, per_organization, stock):
+    """Cooperatives of Fès-Meknès selling ``per_organization`` honeys each, ``stock`` units of each;
+    returns the offers."""
+    from decimal import Decimal
+
+    from django_scopes import scopes_disabled
+
+    from tadamon.core.models import Province
+    from tadamon.market import services
+    from tadamon.registry.models import Organization, Product, Sector
+
+    offers = []
+    with scopes_disabled():
+        sector = Sector.objects.get(key="terroir")
+        province = Province.objects.get(code="03.131")
+        for o in range(organizations):
+            organization = Organization.objects.create(name_ar=f"تعاونية رقم {o}", name_fr=f"Coopérative {o}",
+                                                       province=province, sector=sector, phone=f"053500000{o}")
+            services.save_seller(None, organization, {"is_open": True, "pickup_address": "فاس"})
+            for p in range(per_organization):
+                product = Product.objects.create(organization=organization, category=sector,
+                                                 name_ar=f"عسل رقم {o}-{p}", name_fr=f"Miel {o}-{p}")
+                offers.append(services.save_offer(None, product, price=Decimal(50 + 5 * p), stock=stock))
+    return offers
+
+
+def workshops(count, seats):
+    """An edition of Fès-Meknès in a week, open to registration, with ``count`` workshops of ``seats``
+    places, each in its own room and slot; returns the sessions."""
+    from datetime import date, timedelta
+    from datetime import time as clock
+
+    from django_scopes import scopes_disabled
+
+    from tadamon.core.models import Region
+    from tadamon.fairs.models import Edition
+    from tadamon.programme import services
+    from tadamon.programme.models import Session, Space, TimeSlot
+
+    with scopes_disabled():
+        region = Region.objects.get(code="03")
+        start = date.today() + timedelta(days=7)
+        edition = Edition.objects.create(region=region, title_ar="معرض", title_fr="Salon", starts_on=start,
+                                         ends_on=start, status=Edition.Status.CALL_OPEN)
+        services.generate_slots(None, edition, slot_minutes=90, day_starts=clock(9), day_ends=clock(18))
+        slots = list(TimeSlot.objects.filter(edition=edition).order_by("starts_at"))
+        sessions = []
+        for i in range(count):
+            room = Space.objects.create(edition=edition, name_ar="قاعة" if count == 1 else f"قاعة {i}",
+                                        name_fr="Salle" if count == 1 else f"Salle {i}", capacity=seats)
+            workshop = Session.objects.create(edition=edition, kind="training", title_ar="ورشة",
+                                              title_fr="Atelier", registration_required=True, capacity=seats)
+            services.place_session(None, workshop, slots[i % len(slots)], room)
+            sessions.append(workshop)
+    return sessions

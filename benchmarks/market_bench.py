@@ -23,14 +23,13 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
 from pathlib import Path
 
 import requests
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tadamon_bench_market")
 
-from _setup import ROOT, django_on_postgres, percentile  # noqa: E402
+from _setup import ROOT, django_on_postgres, market_offers, percentile  # noqa: E402
 
 BUYERS = int(os.environ.get("BENCH_BUYERS", "500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
@@ -42,25 +41,7 @@ CLIENT_THREADS = 48
 
 def setup_market():
     """Five cooperatives of Fès-Meknès selling four products each, 60 units of each."""
-    from django_scopes import scopes_disabled
-
-    from tadamon.core.models import Province
-    from tadamon.market import services
-    from tadamon.registry.models import Organization, Product, Sector
-
-    offers = []
-    with scopes_disabled():
-        sector = Sector.objects.get(key="terroir")
-        province = Province.objects.get(code="03.131")
-        for o in range(PRODUCTS // 4):
-            organization = Organization.objects.create(name_ar=f"تعاونية رقم {o}", name_fr=f"Coopérative {o}",
-                                                       province=province, sector=sector, phone=f"053500000{o}")
-            services.save_seller(None, organization, {"is_open": True, "pickup_address": "فاس"})
-            for p in range(4):
-                product = Product.objects.create(organization=organization, category=sector,
-                                                 name_ar=f"عسل رقم {o}-{p}", name_fr=f"Miel {o}-{p}")
-                offers.append(services.save_offer(None, product, price=Decimal(50 + 5 * p), stock=STOCK))
-    return offers
+    return market_offers(PRODUCTS // 4, 4, STOCK)
 
 
 def start_server(log_path):

@@ -17,12 +17,10 @@ import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
-from datetime import time as clock
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tadamon_bench_registrations")
 
-from _setup import django_on_postgres, percentile  # noqa: E402
+from _setup import django_on_postgres, percentile, workshops  # noqa: E402
 
 N = 500
 SEATS = 50
@@ -36,23 +34,12 @@ def main():
     from django_scopes import scopes_disabled
 
     from tadamon.core import sms
-    from tadamon.core.models import ActivityLog, Region
-    from tadamon.fairs.models import Edition
-    from tadamon.programme import services
-    from tadamon.programme.models import Registration, Session, Space, TimeSlot
+    from tadamon.core.models import ActivityLog
+    from tadamon.programme.models import Registration
 
     assert connection.vendor == "postgresql"
-    with scopes_disabled():
-        region = Region.objects.get(code="03")
-        start = date.today() + timedelta(days=7)
-        edition = Edition.objects.create(region=region, title_ar="معرض", title_fr="Salon", starts_on=start,
-                                         ends_on=start, status=Edition.Status.CALL_OPEN)
-        services.generate_slots(None, edition, slot_minutes=90, day_starts=clock(9), day_ends=clock(18))
-        room = Space.objects.create(edition=edition, name_ar="قاعة", name_fr="Salle", capacity=SEATS)
-        workshop = Session.objects.create(edition=edition, kind="training", title_ar="ورشة", title_fr="Atelier",
-                                          registration_required=True, capacity=SEATS)
-        services.place_session(None, workshop, TimeSlot.objects.filter(edition=edition).first(), room)
-        url = f"/ar/programme/sessions/{workshop.pk}/register/"
+    workshop = workshops(1, SEATS)[0]
+    url = f"/ar/programme/sessions/{workshop.pk}/register/"
 
     latencies, services_times, statuses = [], [], []
     lock = threading.Lock()

@@ -85,6 +85,33 @@ def test_a_visitor_orders_with_a_phone_code(client, market, django_capture_on_co
     assert len(sms.outbox) == sent + 2  # the buyer's and the organization's messages, no code
 
 
+def test_order_clicked_twice_places_the_basket_once(client, market, plain_user):
+    """The second click reads the session as it was before the first one's answer (or the server died
+    after placing the order, before saving the session): the basket's key places it only once."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    offer = market["honey_offers"][0]
+    client.force_login(plain_user)
+    client.post(reverse("market:basket_add"), {"offer": offer.pk, "quantity": 2})
+    before = dict(client.session.items())
+    data = {"name": "Amina", "phone": "0661234567", f"how_{market['honey'].pk}": "stand"}
+    first = client.post(reverse("market:checkout"), data)
+    store = SessionStore(session_key=client.session.session_key)
+    store.clear()
+    store.update(before)
+    store.save()
+    second = client.post(reverse("market:checkout"), data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert "/market/orders/" in second.url
+    with scopes_disabled():
+        assert Order.objects.count() == 1 and Offer.objects.get(pk=offer.pk).stock == 8
+    # A new basket is a new order.
+    client.post(reverse("market:basket_add"), {"offer": offer.pk, "quantity": 1})
+    client.post(reverse("market:checkout"), data)
+    with scopes_disabled():
+        assert Order.objects.count() == 2
+
+
 def test_quantity_above_stock_in_the_basket(client, market, argan_rep):
     argan = market["argan_offers"][0]
     response = client.post(reverse("market:basket_add"), {"offer": argan.pk, "quantity": 5}, follow=True)

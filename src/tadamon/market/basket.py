@@ -2,6 +2,7 @@
 quantity and the price the visitor saw when they put it in. A price that changed since is shown and
 must be accepted before ordering."""
 
+import uuid
 from decimal import Decimal
 
 from django_scopes import scopes_disabled
@@ -10,6 +11,7 @@ from .models import Offer
 from .services import MAX_QUANTITY, BasketLine, money
 
 SESSION_KEY = "market_basket"
+KEY_KEY = "market_basket_key"
 
 
 def _items(request):
@@ -18,7 +20,14 @@ def _items(request):
 
 def _save(request, items):
     request.session[SESSION_KEY] = items
+    request.session.setdefault(KEY_KEY, uuid.uuid4().hex)
     request.session.modified = True
+
+
+def checkout_key(request):
+    """The key with which this basket is placed, made with the basket: "order" clicked twice, or sent
+    again after the server died before answering, sends the same key, so the orders are placed once."""
+    return request.session.setdefault(KEY_KEY, uuid.uuid4().hex)
 
 
 def add(request, offer, quantity):
@@ -56,6 +65,7 @@ def accept_prices(request):
 
 def clear(request):
     request.session.pop(SESSION_KEY, None)
+    request.session.pop(KEY_KEY, None)
 
 
 def count(request):

@@ -4,7 +4,6 @@ account), and the buyer's own order page reached with its signed link.
 Visitors have no region scope: reads run with ``scopes_disabled()`` and filter on what is on sale.
 """
 
-import uuid
 
 import segno
 from django.contrib import messages
@@ -170,7 +169,7 @@ def checkout(request):
                                       "prices and accept them to order."))
             return redirect("market:basket")
         data = form.cleaned_data
-        state = {"key": request.session.get(CHECKOUT_KEY, {}).get("key") or uuid.uuid4().hex,
+        state = {"key": request.session.get(CHECKOUT_KEY, {}).get("key") or basket.checkout_key(request),
                  "name": data["name"], "phone": data["phone"], "email": data.get("email", ""),
                  "note": data.get("note", ""), "fulfilments": {str(k): v for k, v in form.fulfilments().items()},
                  "addresses": {str(k): v for k, v in form.addresses().items()}}
