@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import BilingualNameMixin, Region, RegionFromParent, localized
+from tadamon.core.models import BilingualNameMixin, Region, RegionFromParent, bilingual
 
 
 class Workshop(RegionFromParent, models.Model):
@@ -53,9 +53,7 @@ class Workshop(RegionFromParent, models.Model):
     def title(self):
         return self.session.title
 
-    @property
-    def intro(self):
-        return localized(self, "intro")
+    intro = bilingual("intro")
 
     @property
     def is_open(self):
@@ -79,9 +77,7 @@ class Theme(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return localized(self, "title")
+    title = bilingual("title")
 
 
 class Proposal(RegionFromParent, models.Model):
@@ -224,9 +220,7 @@ class ActionPlan(RegionFromParent, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return localized(self, "title")
+    title = bilingual("title")
 
 
 class Action(RegionFromParent, models.Model):
@@ -267,9 +261,7 @@ class Action(RegionFromParent, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return localized(self, "title")
+    title = bilingual("title")
 
 
 class Indicator(models.Model):
@@ -354,13 +346,9 @@ class PoleService(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin g
         verbose_name = _("shared service")
         verbose_name_plural = _("shared services")
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
-    @property
-    def rules(self):
-        return localized(self, "rules")
+    rules = bilingual("rules")
 
     def get_absolute_url(self):
         return reverse("consult:service", args=[self.pk])

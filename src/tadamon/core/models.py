@@ -17,6 +17,11 @@ def localized(obj, field):
     return fr or ar
 
 
+def bilingual(field):
+    """A read-only attribute giving :func:`localized` of ``field``: ``description = bilingual("description")``."""
+    return property(lambda obj: localized(obj, field), doc=f"``{field}`` in the active language.")
+
+
 class RegionFromParent:
     """For region-owned rows that belong to a parent (an edition, a session, an organization): the
     region, used for scoping, is copied from the parent named by ``region_parent`` when first saved."""

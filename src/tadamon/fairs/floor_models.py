@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, RegionFromParent, localized
+from tadamon.core.models import Region, RegionFromParent, bilingual, localized
 from tadamon.registry.models import Sector
 
 from .models import Application, Edition, Pole
@@ -113,9 +113,7 @@ class Area(EditionOwned, Rect):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
     @property
     def surface(self):

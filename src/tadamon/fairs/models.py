@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, RegionFromParent, localized
+from tadamon.core.models import Region, RegionFromParent, bilingual, localized
 from tadamon.registry.models import LegalForm, Organization, Product, Sector
 
 
@@ -28,9 +28,7 @@ class Institution(models.Model):
     def __str__(self):
         return localized(self, "name")
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
 
 class Edition(models.Model):
@@ -104,21 +102,13 @@ class Edition(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return localized(self, "title")
+    title = bilingual("title")
 
-    @property
-    def slogan(self):
-        return localized(self, "slogan")
+    slogan = bilingual("slogan")
 
-    @property
-    def venue_name(self):
-        return localized(self, "venue_name")
+    venue_name = bilingual("venue_name")
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
     def get_absolute_url(self):
         return reverse("fairs:edition", args=[self.pk])
@@ -194,13 +184,9 @@ class Pole(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
 
 class CallQuestion(models.Model):
@@ -223,9 +209,7 @@ class CallQuestion(models.Model):
     def __str__(self):
         return self.text
 
-    @property
-    def text(self):
-        return localized(self, "text")
+    text = bilingual("text")
 
 
 class RequiredDocument(models.Model):
@@ -240,9 +224,7 @@ class RequiredDocument(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
 
 class Application(RegionFromParent, models.Model):
@@ -337,9 +319,7 @@ class ScoringCriterion(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
 
 class Criterion(ScoringCriterion):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, RegionFromParent, localized
+from tadamon.core.models import Region, RegionFromParent, bilingual
 from tadamon.registry.models import Organization, Product, ProductUnit
 
 #: Characters of pickup codes: no 0/O, 1/I/L (the alphabet of the fairs' badges).
@@ -202,9 +202,7 @@ class OrderLine(models.Model):
     def __str__(self):
         return f"{self.quantity} × {self.name}"
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
     @property
     def amount(self):

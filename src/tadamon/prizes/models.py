@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import BilingualNameMixin, Region, RegionFromParent, localized
+from tadamon.core.models import BilingualNameMixin, Region, RegionFromParent, bilingual
 from tadamon.fairs.models import Edition, ScoringCriterion
 from tadamon.programme.models import new_certificate_code
 from tadamon.registry.models import Organization, Sector
@@ -61,13 +61,9 @@ class Prize(RegionFromParent, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return localized(self, "title")
+    title = bilingual("title")
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
     def get_absolute_url(self):
         return reverse("prizes:prize", args=[self.pk])
@@ -292,6 +288,4 @@ class Honour(RegionFromParent, models.Model):
     def __str__(self):
         return f"{self.organization} · {self.get_kind_display()}"
 
-    @property
-    def citation(self):
-        return localized(self, "citation")
+    citation = bilingual("citation")

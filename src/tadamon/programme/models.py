@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import Region, RegionFromParent, localized
+from tadamon.core.models import Region, RegionFromParent, bilingual
 from tadamon.fairs.models import Edition
 
 #: Letters of check-in codes: no 0/O, 1/I/L, so that a code read aloud or typed is not mistaken.
@@ -120,9 +120,7 @@ class Space(RegionFromParent, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
     @property
     def kind_labels(self):
@@ -160,17 +158,11 @@ class Speaker(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
-    @property
-    def role(self):
-        return localized(self, "role")
+    role = bilingual("role")
 
-    @property
-    def bio(self):
-        return localized(self, "bio")
+    bio = bilingual("bio")
 
 
 class Session(RegionFromParent, models.Model):
@@ -216,13 +208,9 @@ class Session(RegionFromParent, models.Model):
     def get_absolute_url(self):
         return reverse("programme:session", args=[self.pk])
 
-    @property
-    def title(self):
-        return localized(self, "title")
+    title = bilingual("title")
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
     @property
     def language_labels(self):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import BilingualNameMixin, Province, Region, RegionFromParent, localized
+from tadamon.core.models import BilingualNameMixin, Province, Region, RegionFromParent, bilingual
 from tadamon.core.text import normalize
 
 
@@ -120,9 +120,7 @@ class Organization(BilingualNameMixin, models.Model):  # noqa: DJ008 (the mixin 
     def is_verified(self):
         return self.verified_at is not None
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
     def refresh_search(self):
         sector = self.sector if self.sector_id else None
@@ -203,9 +201,7 @@ class Product(RegionFromParent, BilingualNameMixin, models.Model):  # noqa: DJ00
     def get_absolute_url(self):
         return reverse("registry:product", args=[self.pk])
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
     @property
     def price_on_request(self):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from tadamon.core.models import BilingualNameMixin, Province, Region, RegionFromParent, localized
+from tadamon.core.models import BilingualNameMixin, Province, Region, RegionFromParent, bilingual
 from tadamon.registry.models import LegalForm, Sector
 
 
@@ -74,13 +74,9 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
-    @property
-    def description(self):
-        return localized(self, "description")
+    description = bilingual("description")
 
     def get_absolute_url(self):
         return reverse("support:programme", args=[self.pk])
@@ -133,9 +129,7 @@ class Cohort(RegionFromParent, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return localized(self, "name")
+    name = bilingual("name")
 
     def get_absolute_url(self):
         return reverse("support:cohort", args=[self.pk])
@@ -256,9 +250,7 @@ class DiagnosisQuestion(RegionFromParent, models.Model):
     def __str__(self):
         return self.text
 
-    @property
-    def text(self):
-        return localized(self, "text")
+    text = bilingual("text")
 
 
 class Diagnosis(RegionFromParent, models.Model):
