@@ -1,6 +1,7 @@
 """Locust users for benchmarks/http_bench.py (not a benchmark by itself: http_bench.py runs it).
 
-BENCH_PAGES: JSON object {label: path}; every user requests them in turn, in random order.
+BENCH_PAGES: JSON object {label: path, or a list of paths of which each request takes one at random};
+every user requests them in turn, in random order.
 BENCH_WAIT: "min-max" seconds a user waits between two requests (think time); "0" for none.
 """
 
@@ -23,4 +24,7 @@ class Visitor(FastHttpUser):
     @task
     def visit(self):
         label = random.choice(list(PAGES))  # noqa: S311 (a load pattern, not a secret)
-        self.client.get(PAGES[label], name=label, headers=HEADERS)
+        path = PAGES[label]
+        if isinstance(path, list):
+            path = random.choice(path)  # noqa: S311
+        self.client.get(path, name=label, headers=HEADERS)

@@ -1,12 +1,17 @@
 """Shared fixtures: users for every role, in two regions."""
 
 import pytest
+from django.conf import settings as django_settings
 from django_scopes import scopes_disabled
 
 from tadamon.core.models import Province, Region, Role, RoleAssignment
 from tadamon.registry.models import LegalForm, Organization, Product, Sector
 
 PASSWORD = "correct-horse-battery"
+
+# Test transactions never commit, so the data versions that make kept pages stale would never move:
+# the page cache is off, except in the tests that turn it on (tests/core/test_pagecache.py).
+django_settings.TADAMON_PAGE_CACHE_SECONDS = 0
 
 #: Set when a test of the current module ran in a transaction that ends with a flush.
 _FLUSHED = {"flag": False}

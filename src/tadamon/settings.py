@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "tadamon.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "tadamon.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -217,6 +218,10 @@ if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages kept for visitors who are not signed in (core.pagecache): a change to the data a page
+# shows makes it stale at once; this many seconds bound what depends on the clock alone. 0: off.
+TADAMON_PAGE_CACHE_SECONDS = int(env("TADAMON_PAGE_CACHE_SECONDS", "300"))
 
 # Background work: django-tasks with its database backend (a worker runs `tadamon db_worker`).
 TASKS = {"default": {"BACKEND": env("TADAMON_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import signals  # noqa: F401
+        from . import pagecache, signals  # noqa: F401 (pagecache watches the writes of every connection)
 
         connection_created.connect(_tune_sqlite)
 

@@ -144,6 +144,9 @@ class ActivityLog(models.Model):
 
     objects = ScopedManager(region="region")
 
+    #: Recording a decision does not change what the public pages show (see core.pagecache).
+    page_cache_exempt = True
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("activity")
@@ -164,3 +167,18 @@ class ActivityLog(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class DataVersion(models.Model):
+    """How many times the data of an app changed: the public pages kept for visitors
+    (:mod:`tadamon.core.pagecache`) are filed under these numbers, so a change makes them stale at
+    once. Written only by ``pagecache``, after each transaction that wrote to the app's tables."""
+
+    app_label = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    #: Changes to this table do not make any page stale.
+    page_cache_exempt = True
+
+    def __str__(self):
+        return f"{self.app_label} v{self.version}"

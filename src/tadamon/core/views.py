@@ -19,6 +19,7 @@ from .decorators import permission_required, public
 from .forms import ActivityFilterForm
 from .middleware import SESSION_REGION_KEY
 from .models import ActivityLog, Region, Role
+from .pagecache import cached_for_visitors
 
 #: Home-screen builders contributed by domain apps: role key -> callable(request) -> dict.
 HOME_SECTIONS = {}
@@ -40,6 +41,7 @@ def _safe_next(request, fallback="/"):
 
 
 @public
+@cached_for_visitors("core")
 def home(request):
     """The landing page for visitors; for signed-in users, the home of their main role."""
     role = roles.primary_role(request.user)

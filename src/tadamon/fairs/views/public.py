@@ -6,6 +6,7 @@ from django.urls import path
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import public
+from tadamon.core.pagecache import cached_for_visitors
 
 from ..models import Application, Edition
 
@@ -18,6 +19,7 @@ edition_sections = []
 
 
 @public
+@cached_for_visitors("core", "fairs", "prizes", "registry")
 def edition_list(request):
     with scopes_disabled():
         editions = Edition.objects.filter(status__in=PUBLIC_STATUSES).select_related("region")
@@ -30,6 +32,7 @@ def edition_list(request):
 
 
 @public
+@cached_for_visitors("core", "fairs", "prizes", "registry")
 def edition_detail(request, pk):
     with scopes_disabled():
         edition = get_object_or_404(Edition.objects.select_related("region").filter(status__in=PUBLIC_STATUSES),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import login_required, public
+from tadamon.core.pagecache import cached_for_visitors
 from tadamon.fairs.models import Edition
 
 from .. import ics, services
@@ -55,6 +56,7 @@ def _my_registration(request, session):
 
 
 @public
+@cached_for_visitors("core", "fairs", "programme")
 def programme_list(request):
     with scopes_disabled():
         editions = Edition.objects.filter(status__in=PUBLIC_STATUSES, sessions__isnull=False).select_related(
@@ -69,6 +71,7 @@ def programme_list(request):
 
 
 @public
+@cached_for_visitors("core", "fairs", "programme")
 def edition_programme(request, pk):
     """The programme of an edition, one day at a time (or all days), filtered by space and audience."""
     with scopes_disabled():

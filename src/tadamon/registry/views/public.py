@@ -23,6 +23,7 @@ from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import public
 from tadamon.core.models import Region
+from tadamon.core.pagecache import cached_for_visitors
 
 from ..filters import DirectoryFilterForm
 from ..filters import organizations as search_organizations
@@ -187,6 +188,7 @@ def _meta(request, title, description, image_url, kind):
 # ---- the directory of organizations -----------------------------------------------------------------
 
 @public
+@cached_for_visitors("core", "registry")
 def directory(request):
     data = _filter_data(request)
     form = DirectoryFilterForm(data)
@@ -224,6 +226,7 @@ def _follow_merges(organization):
 
 
 @public
+@cached_for_visitors("core", "registry")
 def organization_detail(request, pk):
     with scopes_disabled():
         organization = get_object_or_404(
@@ -278,6 +281,7 @@ class ProductFilterForm(forms.Form):
 
 
 @public
+@cached_for_visitors("core", "registry")
 def product_list(request):
     data = _filter_data(request)
     form = ProductFilterForm(data)
@@ -300,6 +304,7 @@ def product_list(request):
 
 
 @public
+@cached_for_visitors("core", "registry")
 def product_detail(request, pk):
     with scopes_disabled():
         product = get_object_or_404(
