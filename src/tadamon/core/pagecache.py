@@ -121,11 +121,24 @@ def _install(sender, connection, **kwargs):
         connection.execute_wrappers.append(watch_writes)
 
 
+_TABLE_SEEN = set()
+
+
+def _versions_table_exists(conn):
+    """False while the migrations that create it have not run (writes of earlier migrations)."""
+    if conn.alias not in _TABLE_SEEN:
+        with conn.cursor() as cursor:
+            if VERSION_TABLE not in conn.introspection.table_names(cursor):
+                return False
+        _TABLE_SEEN.add(conn.alias)
+    return True
+
+
 def bump(labels, conn=None):
     """Raise the data version of these apps (after their changes are committed)."""
     conn = conn or connection
     labels = sorted(labels)
-    if not labels:
+    if not labels or not _versions_table_exists(conn):
         return
     try:
         with conn.cursor() as cursor:
