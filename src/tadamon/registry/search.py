@@ -156,7 +156,7 @@ def search_ids(kind, query, filters=None, limit=20, offset=0, max_results=MAX_RE
     limit = max(0, min(limit, cap - offset))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            ids, hits = _postgres(cursor, table, _tsquery(groups), extra, params, limit, offset, cap)
+            ids, hits = _postgres(cursor, table, groups, extra, params, limit, offset, cap)
             return ids, min(hits, cap)
         match = _fts5_match(groups)
         base = (f"FROM {table}_fts f JOIN {table} t ON t.id = f.rowid "
@@ -174,19 +174,36 @@ def search_ids(kind, query, filters=None, limit=20, offset=0, max_results=MAX_RE
         return [row[0] for row in cursor.fetchall()], min(hits, cap)
 
 
-def _postgres(cursor, table, tsquery, extra, params, limit, offset, cap):
+def _like(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _name_score(groups):
+    """SQL adding 1 for each query word found in the hit's name (as the start of a name's word, or
+    a whole word for typo variants and short words), and its parameters. Plain ``LIKE`` on the
+    short normalized names of the candidates: no text search parsing at ranking time."""
+    terms, params = [], []
+    for forms, alternatives in groups:
+        patterns = [f"% {_like(form)}%" if len(form) >= PREFIX_MIN_LENGTH else f"% {_like(form)} %" for form in forms]
+        patterns += [f"% {_like(alt)} %" for alt in alternatives]
+        terms.append("(CASE WHEN " + " OR ".join(["padded LIKE %s"] * len(patterns)) + " THEN 1 ELSE 0 END)")
+        params.extend(patterns)
+    return " + ".join(terms), params
+
+
+def _postgres(cursor, table, groups, extra, params, limit, offset, cap):
     """One statement: the first ``cap`` + 1 hits (read from the GIN index, or in table order when
     most rows match), counted, and ranked. Only the hits' names are read for the ranking: the
-    words found in the name (``ts_rank`` of the name alone), then the shorter name (the closer to
-    the query), so the long descriptions are read once, by the match itself."""
+    query words found in the name, then the shorter name (the closer to the query), then the id; so
+    the long descriptions are read once, by the match itself."""
+    tsquery = _tsquery(groups)
+    score, score_params = _name_score(groups)
     cursor.execute(
-        f"WITH q AS (SELECT to_tsquery('simple', %s) AS query), "  # noqa: S608
-        f"hits AS MATERIALIZED (SELECT t.id, t.search_name FROM {table} t, q "
-        f"WHERE t.search_vector @@ q.query{extra} LIMIT %s) "
-        "SELECT (SELECT COUNT(*) FROM hits), hits.id FROM hits, q "
-        "ORDER BY ts_rank(to_tsvector('simple', hits.search_name), q.query) DESC, "
-        "length(hits.search_name), hits.id LIMIT %s OFFSET %s",
-        [tsquery, *params, cap + 1, limit or 1, offset])
+        f"WITH hits AS MATERIALIZED (SELECT t.id, ' ' || t.search_name || ' ' AS padded FROM {table} t "  # noqa: S608
+        f"WHERE t.search_vector @@ to_tsquery('simple', %s){extra} LIMIT %s) "
+        f"SELECT (SELECT COUNT(*) FROM hits), hits.id FROM hits "
+        f"ORDER BY {score} DESC, length(hits.padded), hits.id LIMIT %s OFFSET %s",
+        [tsquery, *params, cap + 1, *score_params, limit or 1, offset])
     rows = cursor.fetchall()
     if not rows:  # no hit on this page: count them alone
         cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} t "  # noqa: S608
