@@ -202,3 +202,16 @@ def test_an_unreachable_cache_renders_the_page(client, honey, monkeypatch):
 def test_the_public_pages_are_kept(client, path, db):
     get(client, path)
     assert get(Client(), path)[1] == 1
+
+
+def test_which_tables_make_pages_stale():
+    from tadamon.fairs.sales_models import Sale
+    from tadamon.programme.models import Registration
+
+    assert pagecache._app_of("fairs_edition") == "fairs"
+    assert pagecache._app_of(Registration._meta.db_table) == "programme"  # seats left on the programme
+    assert pagecache._app_of("registry_organization_fts") == "registry"  # SQLite's search index
+    assert pagecache._app_of(Sale._meta.db_table) is None  # sales, check-ins, jobs: not on public pages
+    assert pagecache._app_of("core_activitylog") is None
+    assert pagecache._app_of("core_dataversion") is None
+    assert pagecache._app_of("sqlite_sequence") is None

@@ -208,6 +208,9 @@ class AllocationRun(EditionOwned):
     """One run of the stand allocation engine: its input, its output, who asked, when, and whether the
     placements were applied. Runs in the background; the page polls ``status``."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
         RUNNING = "running", _("running")
@@ -273,6 +276,9 @@ class StandAssignment(EditionOwned):
 class Badge(EditionOwned):
     """One person's badge for an edition, with the unguessable code its QR code carries."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="badges", verbose_name=_("edition"))
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="badges",
                                     verbose_name=_("exhibitor"))
@@ -298,6 +304,9 @@ class Badge(EditionOwned):
 
 class DocumentJob(EditionOwned):
     """A PDF made for a whole edition in the background (all badges, or all stand signs)."""
+
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
 
     class Kind(models.TextChoices):
         BADGES = "badges", _("Badges")
@@ -343,6 +352,9 @@ class DocumentJob(EditionOwned):
 class Attendance(EditionOwned):
     """A badge holder's day at the fair: first arrival and departure. One row per badge and day, so a
     second scan of the same badge changes nothing."""
+
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="attendances",
                                 verbose_name=_("edition"))

@@ -288,6 +288,9 @@ class Application(RegionFromParent, models.Model):
 
 
 class ApplicationDocument(models.Model):
+
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     required_document = models.ForeignKey(RequiredDocument, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to="applications/%Y/")
@@ -334,6 +337,9 @@ class Criterion(ScoringCriterion):
 class Review(models.Model):
     """One reviewer's independent scores and comment on one application."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scores = models.JSONField(default=dict)  # criterion id (str) -> points
@@ -349,6 +355,9 @@ class Review(models.Model):
 
 class SelectionRun(RegionFromParent, models.Model):
     """One run of the selection engine: its input, its output, who ran it, and whether it was published."""
+
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="selection_runs")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)

@@ -26,6 +26,9 @@ from .models import Application, Edition
 class Sale(models.Model):
     """One exhibitor's sales of one day (declared), or one sale made through another channel."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     class Source(models.TextChoices):
         DECLARED = "declared", _("declared by the exhibitor")
         MARKET = "market", _("solidarity market")
@@ -76,6 +79,9 @@ class Sale(models.Model):
 class VisitorCount(EditionOwned):
     """People who came in through one gate during one hour of one day."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="visitor_counts",
                                 verbose_name=_("edition"))
     day = models.DateField(_("day"))
@@ -102,6 +108,9 @@ class VisitorCount(EditionOwned):
 
 class Incident(EditionOwned):
     """Something that went wrong during the fair, noted by staff (and closed when dealt with)."""
+
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
 
     class Kind(models.TextChoices):
         SAFETY = "safety", _("safety")

@@ -291,6 +291,9 @@ class Registration(RegionFromParent, models.Model):
 class Certificate(models.Model):
     """A certificate of participation in a training workshop; its code opens the public verification page."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="certificate")
     code = models.CharField(max_length=40, unique=True, default=new_certificate_code)
     issued_at = models.DateTimeField(auto_now_add=True)
@@ -309,6 +312,9 @@ class Certificate(models.Model):
 class Feedback(models.Model):
     """One opinion per registration, after the session."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
     rating = models.PositiveSmallIntegerField(_("rating"), choices=[(i, str(i)) for i in range(1, 6)])
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
@@ -325,6 +331,9 @@ class Feedback(models.Model):
 
 class ScheduleRun(RegionFromParent, models.Model):
     """One run of the automatic scheduler: what it was given, what it found, and what it placed."""
+
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")

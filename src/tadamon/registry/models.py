@@ -241,6 +241,9 @@ class ProductPhoto(models.Model):
 class Representation(RegionFromParent, models.Model):
     """A user acts for an organization once regional staff have approved it (or they created it)."""
 
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
+
     region_parent = "organization"
 
     class Status(models.TextChoices):
@@ -279,6 +282,9 @@ class Representation(RegionFromParent, models.Model):
 
 class ImportJob(models.Model):
     """One upload of an organizations file: validated, then imported in the background."""
+
+    #: Not shown on the public pages kept for visitors (core.pagecache): writing it keeps them.
+    page_cache_exempt = True
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
