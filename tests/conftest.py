@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from tadamon.core.models import Province, Region, Role, RoleAssignment
@@ -15,6 +16,16 @@ django_settings.TADAMON_PAGE_CACHE_SECONDS = 0
 
 #: Set when a test of the current module ran in a transaction that ends with a flush.
 _FLUSHED = {"flag": False}
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in Arabic: a request in another language leaves that language active in
+    the thread (the locale middleware does not put it back), which would change the next test's
+    ``reverse()``."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -167,8 +167,8 @@ def test_off_when_the_timeout_is_zero(client, honey, settings):
     assert get(Client())[1] > 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_versions_go_up_after_real_commits(client, django_db_serialized_rollback):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the marker: the test database is then serialized
+def test_versions_go_up_after_real_commits(client):
     from tadamon.core.models import Province
     from tadamon.registry.models import LegalForm, Sector
 

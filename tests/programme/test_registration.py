@@ -139,7 +139,8 @@ def test_signed_token_round_trip_and_forgery(programme):
     registration, _ = _register(programme["workshop"], 1)
     token = services.registration_token(registration)
     assert services.registration_from_token(token).pk == registration.pk
-    assert services.registration_from_token(token[:-2] + "xx") is None
+    altered = token[:-2] + ("xx" if not token.endswith("xx") else "yy")
+    assert services.registration_from_token(altered) is None
     assert services.registration_from_token("1") is None
 
 

@@ -117,7 +117,8 @@ def test_signed_link_shows_and_cancels_only_that_registration(client, programme,
     assert client.get(reverse("programme:registration", args=[token + "x"])).status_code == 404
     forged = services.registration_token(registered).replace(":", ";", 1)
     assert client.get(reverse("programme:registration", args=[forged])).status_code == 404
-    assert client.post(reverse("programme:registration_cancel", args=[token[:-1] + "A"])).status_code in (404,)
+    altered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.post(reverse("programme:registration_cancel", args=[altered])).status_code == 404
     response = client.post(reverse("programme:registration_cancel", args=[token]))
     assert response.status_code == 302
     with scopes_disabled():

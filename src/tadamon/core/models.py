@@ -8,13 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 
-def localized(obj, field):
-    """``obj.<field>_ar`` or ``obj.<field>_fr``, whichever suits the active language (Arabic for
-    Arabic, French otherwise), the other one when it is empty."""
-    ar, fr = getattr(obj, f"{field}_ar"), getattr(obj, f"{field}_fr")
+def either(ar, fr):
+    """The Arabic or the French text, whichever suits the active language (Arabic for Arabic,
+    French otherwise), the other one when it is empty."""
     if (get_language() or "ar").startswith("ar"):
         return ar or fr
     return fr or ar
+
+
+def localized(obj, field):
+    """``obj.<field>_ar`` or ``obj.<field>_fr`` chosen by :func:`either`."""
+    return either(getattr(obj, f"{field}_ar"), getattr(obj, f"{field}_fr"))
 
 
 def bilingual(field):

@@ -1,14 +1,25 @@
 """Public pages of fairs: the list of editions and an edition's page."""
 
+from typing import NamedTuple
+
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import public
+from tadamon.core.models import either
 from tadamon.core.pagecache import cached_for_visitors
+from tadamon.registry.models import Organization
 
 from ..models import Application, Edition
+
+
+class Exhibitor(NamedTuple):
+    name: str
+    url: str
+    province: str
+
 
 PUBLIC_STATUSES = [s for s in Edition.Status.values if s != Edition.Status.DRAFT]
 EXHIBITOR_STATUSES = [Application.Status.SELECTED, Application.Status.CONFIRMED]
@@ -39,12 +50,7 @@ def edition_detail(request, pk):
                                     pk=pk)
         poles = list(edition.poles.all())
         partners = list(edition.partners.select_related("institution"))
-        exhibitors = {}
-        if edition.selection_published_at:
-            applications = (Application.objects.filter(edition=edition, status__in=EXHIBITOR_STATUSES)
-                            .select_related("organization__province", "pole").order_by("organization__name_ar"))
-            for application in applications:
-                exhibitors.setdefault(application.pole_id, []).append(application.organization)
+        exhibitors = _exhibitors_by_pole(edition) if edition.selection_published_at else {}
         counts = Application.objects.filter(edition=edition).aggregate(
             exhibitors=Count("id", filter=Q(status__in=EXHIBITOR_STATUSES)))
     pole_rows = [(pole, exhibitors.get(pole.pk, [])) for pole in poles]
@@ -53,6 +59,21 @@ def edition_detail(request, pk):
         "published": bool(edition.selection_published_at), "exhibitor_count": counts["exhibitors"],
         "sections": [s for s in (section(request, edition) for section in edition_sections) if s],
     })
+
+
+def _exhibitors_by_pole(edition):
+    """Pole id -> the selected exhibitors (name, link, province), by Arabic name: read as plain
+    values and linked with one resolved URL, since a large fair lists hundreds of them."""
+    url = Organization.absolute_urls()
+    rows = (Application.objects.filter(edition=edition, status__in=EXHIBITOR_STATUSES)
+            .order_by("organization__name_ar", "organization_id")
+            .values_list("pole_id", "organization_id", "organization__name_ar", "organization__name_fr",
+                         "organization__province__name_ar", "organization__province__name_fr"))
+    exhibitors = {}
+    for pole_id, pk, name_ar, name_fr, province_ar, province_fr in rows:
+        exhibitors.setdefault(pole_id, []).append(
+            Exhibitor(either(name_ar, name_fr), url(pk), either(province_ar, province_fr)))
+    return exhibitors
 
 
 urlpatterns = [

@@ -24,6 +24,7 @@ from django_scopes import scopes_disabled
 from tadamon.core.decorators import public
 from tadamon.core.models import Region
 from tadamon.core.pagecache import cached_for_visitors
+from tadamon.core.widgets import Select
 
 from ..filters import DirectoryFilterForm
 from ..filters import organizations as search_organizations
@@ -128,7 +129,8 @@ def _query_string(data):
 
 
 def _organization_thumbnails(organizations):
-    """The first photo of the first shown product, else the logo, for each organization (one query).
+    """The first photo of the first shown product, else the logo, for each organization (one query),
+    and its link (``url``, the URL resolved once for the page).
 
     Photos come first: visitors look at products; a logo shows beside the name anyway."""
     ids = [o.pk for o in organizations]
@@ -142,7 +144,9 @@ def _organization_thumbnails(organizations):
             photos.setdefault(org_id, (image, width, height, name_ar, name_fr))
     arabic = _language() == "ar"
     storage = ProductPhoto._meta.get_field("image").storage
+    url = Organization.absolute_urls()
     for organization in organizations:
+        organization.url = url(organization.pk)
         organization.thumb = None
         if organization.pk in photos:
             image, width, height, name_ar, name_fr = photos[organization.pk]
@@ -268,9 +272,9 @@ class ProductFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": gettext_lazy("Honey, argan oil, carpet…")}))
     region = forms.ModelChoiceField(label=gettext_lazy("Region"), queryset=Region.objects.all(), required=False,
-                                    to_field_name="code", empty_label=gettext_lazy("All regions"))
+                                    to_field_name="code", empty_label=gettext_lazy("All regions"), widget=Select)
     category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=Sector.objects.all(), required=False,
-                                      to_field_name="key", empty_label=gettext_lazy("All categories"))
+                                      to_field_name="key", empty_label=gettext_lazy("All categories"), widget=Select)
 
     def filters(self):
         data = self.cleaned_data
