@@ -5,7 +5,6 @@ from django.test.html import parse_html
 
 from tadamon.core.widgets import Select
 
-
 CHOICES = [("", "كل الجهات"), ("01", "طنجة-تطوان-الحسيمة"), ("03", "Fès & <Meknès>"), ("07", 'Marrakech "Safi"')]
 GROUPED = [("", "—"), ("Nord", [("01", "Tanger"), ("02", "Oriental")]), ("Sud", [("09", "Souss-Massa")])]
 

@@ -193,24 +193,20 @@ def _name_score(groups):
 
 def _postgres(cursor, table, groups, extra, params, limit, offset, cap):
     """One statement: the first ``cap`` + 1 hits (read from the GIN index, or in table order when
-    most rows match), counted, and ranked. Only the hits' names are read for the ranking: the
-    query words found in the name, then the shorter name (the closer to the query), then the id; so
-    the long descriptions are read once, by the match itself."""
+    most rows match), counted, and the page of them ranked. Only the hits' names are read for the
+    ranking: the query words found in the name, then the shorter name (the closer to the query),
+    then the id; so the long descriptions are read once, by the match itself. A page past the end
+    still gets the count from the same statement (an empty list of ids)."""
     tsquery = _tsquery(groups)
     score, score_params = _name_score(groups)
     cursor.execute(
         f"WITH hits AS MATERIALIZED (SELECT t.id, ' ' || t.search_name || ' ' AS padded FROM {table} t "  # noqa: S608
         f"WHERE t.search_vector @@ to_tsquery('simple', %s){extra} LIMIT %s) "
-        f"SELECT (SELECT COUNT(*) FROM hits), hits.id FROM hits "
-        f"ORDER BY {score} DESC, length(hits.padded), hits.id LIMIT %s OFFSET %s",
-        [tsquery, *params, cap + 1, *score_params, limit or 1, offset])
-    rows = cursor.fetchall()
-    if not rows:  # no hit on this page: count them alone
-        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} t "  # noqa: S608
-                       f"WHERE t.search_vector @@ to_tsquery('simple', %s){extra} LIMIT %s) hits",
-                       [tsquery, *params, cap + 1])
-        return [], cursor.fetchone()[0]
-    return ([row[1] for row in rows] if limit else []), rows[0][0]
+        f"SELECT (SELECT COUNT(*) FROM hits), ARRAY(SELECT hits.id FROM hits "
+        f"ORDER BY {score} DESC, length(hits.padded), hits.id LIMIT %s OFFSET %s)",
+        [tsquery, *params, cap + 1, *score_params, limit, offset])
+    hits, ids = cursor.fetchone()
+    return list(ids), hits
 
 
 def in_order(queryset, ids):
