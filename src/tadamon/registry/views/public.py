@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from tadamon.core.decorators import public
-from tadamon.core.models import Region
+from tadamon.core.models import Region, either
 from tadamon.core.pagecache import cached_for_visitors
 from tadamon.core.widgets import Select
 
@@ -129,8 +129,7 @@ def _query_string(data):
 
 
 def _organization_thumbnails(organizations):
-    """The first photo of the first shown product, else the logo, for each organization (one query),
-    and its link (``url``, the URL resolved once for the page).
+    """The first photo of the first shown product, else the logo, for each organization (one query).
 
     Photos come first: visitors look at products; a logo shows beside the name anyway."""
     ids = [o.pk for o in organizations]
@@ -142,16 +141,13 @@ def _organization_thumbnails(organizations):
                              "product__name_fr"))
         for org_id, image, width, height, name_ar, name_fr in rows:
             photos.setdefault(org_id, (image, width, height, name_ar, name_fr))
-    arabic = _language() == "ar"
     storage = ProductPhoto._meta.get_field("image").storage
-    url = Organization.absolute_urls()
     for organization in organizations:
-        organization.url = url(organization.pk)
         organization.thumb = None
         if organization.pk in photos:
             image, width, height, name_ar, name_fr = photos[organization.pk]
             organization.thumb = {"url": storage.url(image), "width": width or 480, "height": height or 360,
-                                  "alt": (name_ar or name_fr) if arabic else (name_fr or name_ar), "logo": False}
+                                  "alt": either(name_ar, name_fr), "logo": False}
         elif organization.logo:
             organization.thumb = {"url": organization.logo.url, "width": 240, "height": 240,
                                   "alt": _("Logo of %(name)s") % {"name": organization.name}, "logo": True}
