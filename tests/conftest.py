@@ -5,6 +5,7 @@ from django.conf import settings as django_settings
 from django.utils import translation
 from django_scopes import scopes_disabled
 
+from tadamon.core import choices
 from tadamon.core.models import Province, Region, Role, RoleAssignment
 from tadamon.registry.models import LegalForm, Organization, Product, Sector
 
@@ -26,6 +27,15 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_choices():
+    """Lists of choices kept in memory (tadamon.core.choices) are read again in each test: a
+    test's rolled-back sectors or a flushed database must not show in the next one's selects."""
+    choices.clear()
+    yield
+    choices.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -354,6 +354,7 @@ def _queries_of(client, path, params):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get(path, params)  # the lists of choices are read once, then kept (tadamon.core.choices)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path, params).status_code == 200
     return len(queries)
@@ -376,6 +377,7 @@ def test_the_directory_reads_the_same_few_queries_whatever_the_page_holds(client
     add(2 if "page" not in params else PER_PAGE + 2, 0)
     few = _queries_of(client, url("directory"), params)
     add(3 * PER_PAGE, 100)
+    client.get(url("directory"), params)
     with django_assert_num_queries(few):
         response = client.get(url("directory"), params)
     assert len(response.context["organizations"]) >= 2

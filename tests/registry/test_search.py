@@ -95,6 +95,15 @@ def test_short_words_are_not_fuzzy(catalogue):
     assert _names("mial") == []  # four letters: no typo tolerance, and no such prefix
 
 
+def test_only_the_word_being_typed_is_a_prefix(catalogue):
+    """The last word is matched as the start of a word (the visitor is still typing it); the words
+    before it are whole words."""
+    assert catalogue["saffron"].pk in _names("تعاونية الزعف")
+    assert catalogue["argan"].pk in _names("تعاونية تيفاو")
+    assert catalogue["argan"].pk not in _names("تعاو تيفاوين")  # a word before the last is whole
+    assert catalogue["argan"].pk in _names("تعاونيه تيفاوين")
+
+
 def test_filters_apply(catalogue):
     assert _names("تعاونية", region_id=catalogue["saffron"].region_id) == [catalogue["saffron"].pk]
     assert catalogue["pottery"].pk in _names("poterie", legal_form="association")

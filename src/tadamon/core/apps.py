@@ -12,9 +12,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import pagecache, signals  # noqa: F401 (pagecache watches the writes of every connection)
+        from . import choices, pagecache, signals  # noqa: F401 (pagecache watches the writes of every connection)
+        from .models import Province, Region
 
         connection_created.connect(_tune_sqlite)
+        choices.watch(Region, Province)
 
 
 def _tune_sqlite(sender, connection, **kwargs):

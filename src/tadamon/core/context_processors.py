@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language, get_language_bidi
 
-from . import roles
+from . import choices, roles
 from .models import Region
 
 
@@ -12,7 +12,7 @@ def tadamon(request):
         "LANGUAGE_DIR": "rtl" if get_language_bidi() else "ltr",
         "CURRENT_LANGUAGE": get_language(),
         "current_region": getattr(request, "region", None),
-        "all_regions": Region.objects.all() if _can_choose_region(user) else (),
+        "all_regions": choices.objects(Region.objects.all()) if _can_choose_region(user) else (),
         "primary_role": primary,
         "primary_role_label": roles.ROLE_LABELS.get(primary, ""),
         "is_staff_member": roles.is_staff_member(user) if user is not None else False,

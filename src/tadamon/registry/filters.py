@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from tadamon.core.choices import ReferenceChoiceField
 from tadamon.core.models import Province, Region
 from tadamon.core.widgets import Select
 
@@ -14,13 +15,13 @@ from .search import MAX_RESULTS, in_order, search_ids
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, product, village…")}))
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
+    region = ReferenceChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
                                     to_field_name="code", empty_label=_("All regions"), widget=Select)
-    province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all(), required=False,
+    province = ReferenceChoiceField(label=_("Province"), queryset=Province.objects.all(), required=False,
                                       to_field_name="code", empty_label=_("All provinces"), widget=Select)
     legal_form = forms.ChoiceField(label=_("Legal form"), required=False,
                                    choices=[("", _("All legal forms")), *LegalForm.choices], widget=Select)
-    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False,
+    sector = ReferenceChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False,
                                     to_field_name="key", empty_label=_("All sectors"), widget=Select)
     women_led = forms.BooleanField(label=_("Led by women"), required=False)
 

@@ -75,21 +75,29 @@ def article_forms(word):
 
 
 def _alternatives(words):
-    """For each query word, the forms matched as prefixes and the indexed words one typo away."""
+    """For each query word, its forms, whether they match as prefixes, and the indexed words one
+    typo away. Only the last word is a prefix (the word being typed, as in search-as-you-type):
+    the words before it are whole, so "عسل الزعتر" does not read every word starting with عسل
+    from the index (a prefix costs several times a whole word there)."""
     groups = []
-    for word in words:
+    for position, word in enumerate(words):
         forms = article_forms(word)
         typos = set().union(*(fuzzy_alternatives(form) for form in forms)) - set(forms)
-        groups.append((forms, sorted(typos)))
+        prefix = position == len(words) - 1
+        groups.append((forms, prefix, sorted(typos)))
     return groups
+
+
+def _is_prefix(form, prefix):
+    return prefix and len(form) >= PREFIX_MIN_LENGTH
 
 
 # ---- the match expression per database ---------------------------------------------------------
 
 def _fts5_match(groups):
     parts = []
-    for forms, alternatives in groups:
-        terms = [f'"{form}"' + ("*" if len(form) >= PREFIX_MIN_LENGTH else "") for form in forms]
+    for forms, prefix, alternatives in groups:
+        terms = [f'"{form}"' + ("*" if _is_prefix(form, prefix) else "") for form in forms]
         terms += [f'"{alt}"' for alt in alternatives]
         parts.append("(" + " OR ".join(terms) + ")")
     return " AND ".join(parts)
@@ -97,8 +105,8 @@ def _fts5_match(groups):
 
 def _tsquery(groups):
     parts = []
-    for forms, alternatives in groups:
-        terms = [f"'{form}'" + (":*" if len(form) >= PREFIX_MIN_LENGTH else "") for form in forms]
+    for forms, prefix, alternatives in groups:
+        terms = [f"'{form}'" + (":*" if _is_prefix(form, prefix) else "") for form in forms]
         terms += [f"'{alt}'" for alt in alternatives]
         parts.append("(" + " | ".join(terms) + ")")
     return " & ".join(parts)
@@ -179,12 +187,12 @@ def _like(text):
 
 
 def _name_score(groups):
-    """SQL adding 1 for each query word found in the hit's name (as the start of a name's word, or
-    a whole word for typo variants and short words), and its parameters. Plain ``LIKE`` on the
-    short normalized names of the candidates: no text search parsing at ranking time."""
+    """SQL adding 1 for each query word found in the hit's name (as the start of a name's word for
+    the word being typed, else a whole word), and its parameters. Plain ``LIKE`` on the short
+    normalized names of the candidates: no text search parsing at ranking time."""
     terms, params = [], []
-    for forms, alternatives in groups:
-        patterns = [f"% {_like(form)}%" if len(form) >= PREFIX_MIN_LENGTH else f"% {_like(form)} %" for form in forms]
+    for forms, prefix, alternatives in groups:
+        patterns = [f"% {_like(form)}%" if _is_prefix(form, prefix) else f"% {_like(form)} %" for form in forms]
         patterns += [f"% {_like(alt)} %" for alt in alternatives]
         terms.append("(CASE WHEN " + " OR ".join(["padded LIKE %s"] * len(patterns)) + " THEN 1 ELSE 0 END)")
         params.extend(patterns)

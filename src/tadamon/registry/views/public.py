@@ -21,6 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from tadamon.core.choices import ReferenceChoiceField
 from tadamon.core.decorators import public
 from tadamon.core.models import Region, either
 from tadamon.core.pagecache import cached_for_visitors
@@ -267,9 +268,9 @@ class ProductFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": gettext_lazy("Honey, argan oil, carpet…")}))
-    region = forms.ModelChoiceField(label=gettext_lazy("Region"), queryset=Region.objects.all(), required=False,
+    region = ReferenceChoiceField(label=gettext_lazy("Region"), queryset=Region.objects.all(), required=False,
                                     to_field_name="code", empty_label=gettext_lazy("All regions"), widget=Select)
-    category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=Sector.objects.all(), required=False,
+    category = ReferenceChoiceField(label=gettext_lazy("Category"), queryset=Sector.objects.all(), required=False,
                                       to_field_name="key", empty_label=gettext_lazy("All categories"), widget=Select)
 
     def filters(self):
