@@ -210,3 +210,19 @@ def test_a_search_counts_and_pages_through_its_best_hits_only(make_org):
     assert search_ids("organization", "تعاونيه", max_results=None, limit=10)[1] == len(orgs)
     nearest, _ = search_ids("organization", "تعاونية الورد", max_results=2, limit=1)
     assert nearest == [orgs[0].pk]  # the name nearest the query comes first
+
+
+@pytest.mark.django_db
+def test_the_columns_a_search_reads_stay_in_the_row():
+    """PostgreSQL: the vector and the names are stored MAIN (migrations 0007, 0008), so ranking
+    1,000 hits by name never reads the TOAST table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (column storage)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname, attstorage FROM pg_attribute "
+                       "WHERE attrelid = 'registry_organization'::regclass AND attname IN "
+                       "('search_vector', 'search_name', 'name_ar', 'name_fr', 'description_ar')")
+        storage = dict(cursor.fetchall())
+    assert storage == {"search_vector": "m", "search_name": "m", "name_ar": "m", "name_fr": "m", "description_ar": "x"}
