@@ -284,3 +284,25 @@ def test_gunicorn_configuration_from_the_environment(tmp_path):
     assert config["timeout"] == "90"
     assert config["control_socket"] == "/run/tadamon-web/gunicorn.ctl"
     assert config["control_socket_disable"] == "False"
+
+
+def test_gunicorn_workers_set_their_loaded_objects_aside():
+    """Python's collector skips the objects a worker loaded (gc.freeze), at start and once warm."""
+    import gc
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    worker = SimpleNamespace()
+    gc.unfreeze()
+    try:
+        config["post_worker_init"](worker)
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        for _ in range(config["WARM_REQUESTS"] - 1):
+            config["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() == 0
+        config["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -104,6 +104,15 @@ def test_only_the_word_being_typed_is_a_prefix(catalogue):
     assert catalogue["argan"].pk in _names("تعاونيه تيفاوين")
 
 
+def test_a_short_last_word_is_whole(make_org):
+    """Three letters are a word (زيت, oil), not the start of another (زيتون, olives)."""
+    olives = make_org("تعاونية الزيتون", "Coopérative Les Olives")
+    oil = make_org("تعاونية الزيت البلدي", "Coopérative L'Huile")
+    assert _names("زيت") == [oil.pk]
+    assert set(_names("الزيت")) == {oil.pk, olives.pk}  # five letters typed: the start of a word
+    assert olives.pk in _names("زيتو")
+
+
 def test_filters_apply(catalogue):
     assert _names("تعاونية", region_id=catalogue["saffron"].region_id) == [catalogue["saffron"].pk]
     assert catalogue["pottery"].pk in _names("poterie", legal_form="association")

@@ -15,7 +15,11 @@ from tadamon.core.text import deletions, normalize, within_one_edit
 from .models import SearchTerm
 
 FUZZY_MIN_LENGTH = 5
-PREFIX_MIN_LENGTH = 3
+#: The last query word, from this length, also matches the longer words it begins (a visitor still
+#: typing it). Shorter ones are whole words: in Arabic, three letters are most often a whole word
+#: whose longer relatives mean something else (زيت oil / زيتون olives, تمر dates / تمرين exercise),
+#: and in French too (thé / théâtre); and a short prefix reads many words from the index.
+PREFIX_MIN_LENGTH = 4
 MAX_QUERY_WORDS = 8
 
 TABLES = {"organization": "registry_organization", "product": "registry_product"}
@@ -78,18 +82,20 @@ def _alternatives(words):
     """For each query word, its forms, whether they match as prefixes, and the indexed words one
     typo away. Only the last word is a prefix (the word being typed, as in search-as-you-type):
     the words before it are whole, so "عسل الزعتر" does not read every word starting with عسل
-    from the index (a prefix costs several times a whole word there)."""
+    from the index (a prefix costs several times a whole word there). Whether the last word is a
+    prefix depends on its length as typed, for each of its forms ("زيت" also finds "الزيت", not
+    "الزيتون")."""
     groups = []
     for position, word in enumerate(words):
         forms = article_forms(word)
         typos = set().union(*(fuzzy_alternatives(form) for form in forms)) - set(forms)
-        prefix = position == len(words) - 1
+        prefix = position == len(words) - 1 and len(word) >= PREFIX_MIN_LENGTH
         groups.append((forms, prefix, sorted(typos)))
     return groups
 
 
 def _is_prefix(form, prefix):
-    return prefix and len(form) >= PREFIX_MIN_LENGTH
+    return prefix and len(form) >= 3
 
 
 # ---- the match expression per database ---------------------------------------------------------
