@@ -12,7 +12,10 @@
    the directory, a search, an edition page and the public programme in random order with
    BENCH_WAIT seconds of think time between two requests (default 1-4): p50/p95 per page. A sixth
    kind of request, "searches", takes one of 598 directory searches (different words, region or
-   page), so that almost every one is a new search that no cache holds.
+   page), so that almost every one is a new search that no cache holds. Users arrive
+   BENCH_SPAWN_RATE a second (default 10), as visitors do, and the figures count from when all 50
+   are there (locust --reset-stats): 50 users sending their first request in the same millisecond
+   measure a queue that steady traffic never builds (BENCH_SPAWN_RATE=50 gives that start).
 5. Throughput: the same 50 users without think time, one page at a time for BENCH_BURST_SECONDS
    (default 15), then a static file of the same size as that page (served by WhiteNoise):
    requests per second and their ratio.
@@ -24,6 +27,7 @@ A missed goal is printed as MISSED.
 import csv
 import gzip
 import json
+import math
 import os
 import re
 import secrets
@@ -48,6 +52,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 BURST_SECONDS = int(os.environ.get("BENCH_BURST_SECONDS", "15"))
 WAIT = os.environ.get("BENCH_WAIT", "1-4")
 WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "20"))
+SPAWN_RATE = os.environ.get("BENCH_SPAWN_RATE", "10")
 
 PAGE_GOAL_MS = 150
 SEARCH_GOAL_MS = 50
@@ -223,8 +228,11 @@ def page_weight(path):
 def locust(pages, users, seconds, wait, folder, name):
     env = {**os.environ, "BENCH_PAGES": json.dumps(pages), "BENCH_WAIT": wait}
     prefix = Path(folder) / name
+    # The run lasts the arrival of the users plus ``seconds`` counted once they are all there.
+    arrival = math.ceil(users / float(SPAWN_RATE))
     subprocess.run([str(BIN / "locust"), "-f", str(HERE / "http_locustfile.py"), "--headless",  # noqa: S603
-                    "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}",
+                    "-u", str(users), "-r", SPAWN_RATE, "--reset-stats", "-t", f"{seconds + arrival}s",
+                    "--host", f"http://127.0.0.1:{PORT}",
                     "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
                    env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     empty = {"Request Count": "0", "Failure Count": "0", "50%": "0", "95%": "0", "Max Response Time": "0",
@@ -278,7 +286,8 @@ def main():
                   + f" {total:7.1f}  {verdict(ok)}")
 
         warm_up(pages, folder)
-        print(f"\nlatency: {USERS} users for {SECONDS} s, think time {WAIT} s, pages in random order; {load()}")
+        print(f"\nlatency: {USERS} users (arriving {SPAWN_RATE} a second, counted once all there) for {SECONDS} s, "
+              f"think time {WAIT} s, pages in random order; {load()}")
         varied = varied_searches()
         stats = locust({**pages, VARIED: varied}, USERS, SECONDS, WAIT, folder, "mixed")
         print(f"({VARIED}: one of {len(varied)} directory searches, different words, region or page, "

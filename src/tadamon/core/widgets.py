@@ -15,14 +15,24 @@ class Select(forms.Select):
     """A ``<select>`` like Django's, its options written without a template per option."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(format_html('<option value="{}"{}>{}</option>', option["value"], flatatt(option["attrs"]),
-                                     option["label"]) for option in options)
-            if group_name:
+        # Django's optgroups() builds a dictionary of attributes per option; only the selected one has any.
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        chosen = set(self.format_value(value))
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        has_selected = False
+        for group_value, group_label in self.choices:
+            group = group_label if isinstance(group_label, (list, tuple)) else None
+            if group is not None:
+                parts.append(format_html('<optgroup label="{}">', group_value))
+            for option_value, label in group if group is not None else [(group_value, group_label)]:
+                option_value = "" if option_value is None else str(option_value)
+                selected = option_value in chosen and (not has_selected or self.allow_multiple_selected)
+                has_selected |= selected
+                parts.append(format_html('<option value="{}"{}>{}</option>', option_value,
+                                         mark_safe(" selected") if selected else "", label))  # noqa: S308
+            if group is not None:
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 (every part is escaped by format_html)
