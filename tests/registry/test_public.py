@@ -311,6 +311,21 @@ def test_products_of_hidden_organizations_are_not_shown(client, directory):
     assert search.context["products"] == []
 
 
+def test_the_product_list_counts_only_what_it_shows(client, directory, make_org, make_product):
+    """Products of an organization merged into another are neither listed nor counted (the count
+    comes from the index product_listed, the page from product_newest)."""
+    before = client.get(url("products")).context["total"]
+    duplicate = make_org("تعاونية مكررة", "Coopérative doublon")
+    make_product(duplicate, "زيت مكرر", "Huile en double")
+    assert client.get(url("products")).context["total"] == before + 1
+    with scopes_disabled():
+        duplicate.merged_into = directory["argan"]
+        duplicate.save()
+    response = client.get(url("products"))
+    assert response.context["total"] == before == len(response.context["products"])
+    assert "Huile en double" not in {p.name_fr for p in response.context["products"]}
+
+
 def test_hidden_products_are_not_found(client, directory):
     with scopes_disabled():
         quote = directory["quote"]

@@ -89,6 +89,7 @@ def products(query, filters, limit=20, offset=0):
         if query and query.strip():
             ids, total = search_ids("product", query, {**filters, "is_active": True}, limit, offset)
             return in_order(base, ids), total
-        qs = base.filter(is_active=True, organization__is_active=True, **filters)
+        qs = base.filter(is_active=True, organization__is_active=True, organization__merged_into__isnull=True,
+                         **filters)
         total = qs.count()
         return list(qs.order_by("-created_at", "pk")[offset:offset + limit]), total

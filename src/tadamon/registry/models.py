@@ -204,7 +204,14 @@ class Product(RegionFromParent, BilingualNameMixin, models.Model):  # noqa: DJ00
         ordering = ["name_ar"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
-        indexes = [models.Index(fields=["organization", "is_active"]), models.Index(fields=["region", "category"])]
+        indexes = [
+            models.Index(fields=["organization", "is_active"]), models.Index(fields=["region", "category"]),
+            # The product list without a search, newest first: its pages read from here, never sort all,
+            # and it is counted from here (filters and organization, without reading the rows).
+            models.Index(fields=["-created_at", "id"], condition=models.Q(is_active=True), name="product_newest"),
+            models.Index(fields=["region", "category", "organization"], condition=models.Q(is_active=True),
+                         name="product_listed"),
+        ]
 
     def get_absolute_url(self):
         return reverse("registry:product", args=[self.pk])
