@@ -76,6 +76,7 @@ DIRECTORY = [
     ("women-led", "women_led=on"),
     ("region + sector + women-led", "region=03&sector=terroir&women_led=on"),
     ("page 200", "page=200"),
+    ("past the last page", "page=99999"),
     ("search زيت الاركان", "q=زيت+الاركان"),
     ("search تعاونية (most)", "q=تعاونية"),
     ("search miel + region", "q=miel&region=03"),

@@ -423,3 +423,22 @@ def test_a_search_with_more_hits_than_it_pages_says_so(client, make_org, monkeyp
     response = client.get(url("directory", lang="en"), {"q": "cooperative 4"})
     assert "1 organization" in response.content.decode()
     assert "or more" not in response.content.decode()
+
+
+def test_every_directory_page_holds_the_rows_of_the_whole_order(make_org):
+    """Pages in the second half are read from the end of the order (the last page skips no more
+    rows than the first); whichever end a page is read from, it holds the same rows in the same order,
+    ties on the name included, and a page past the end holds none."""
+    from tadamon.registry.filters import organizations
+
+    for i in range(23):
+        make_org(f"تعاونية {i % 9}", f"Coopérative {i}")
+    make_org("تعاونية مدمجة", "Inactive", is_active=False)
+    whole, total = organizations("", {}, limit=100)
+    assert total == 23 and len(whole) == 23
+    assert [o.name_ar for o in whole] == sorted(o.name_ar for o in whole)
+    for limit in (1, 5, 7, 20, 23, 30):
+        for offset in range(0, 26):
+            page, count = organizations("", {}, limit=limit, offset=offset)
+            assert count == 23
+            assert [o.pk for o in page] == [o.pk for o in whole[offset:offset + limit]], (limit, offset)

@@ -68,10 +68,23 @@ def organizations(query, filters, limit=20, offset=0, public=True, max_results=M
             ids, total = search_ids("organization", query, sql_filters, limit, offset, max_results)
             return in_order(base, ids), total
         listed = _listed(filters, public)
-        # The page's ids first: counted, filtered and skipped within the index
-        # organization_directory_filters (an index-only scan on PostgreSQL), then only those rows are read.
-        ids = list(listed.values_list("pk", flat=True)[offset:offset + limit])
-        return in_order(base, ids), listed.count()
+        # Counted, filtered and skipped within the index organization_directory_filters (index-only
+        # scans on PostgreSQL); then only the page's rows are read.
+        total = listed.count()
+        return in_order(base, _page_ids(listed, total, limit, offset)), total
+
+
+def _page_ids(listed, total, limit, offset):
+    """The ids of one page of ``listed`` (``total`` rows), skipping from the nearer end of the
+    order: the last page skips no more rows than the first, and a page past the end reads none."""
+    if offset >= total or limit <= 0:
+        return []
+    after = total - offset - limit  # rows that come after this page
+    if offset <= max(after, 0):
+        return list(listed.values_list("pk", flat=True)[offset:offset + limit])
+    skip, take = max(after, 0), min(limit, total - offset)
+    ids = list(listed.reverse().values_list("pk", flat=True)[skip:skip + take])
+    return ids[::-1]
 
 
 def organization_queryset(query, filters, public=True):
