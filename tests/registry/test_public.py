@@ -433,7 +433,7 @@ def test_every_directory_page_holds_the_rows_of_the_whole_order(make_org):
 
     for i in range(23):
         make_org(f"تعاونية {i % 9}", f"Coopérative {i}")
-    make_org("تعاونية مدمجة", "Inactive", is_active=False)
+    make_org("تعاونية متوقفة", "Inactive", is_active=False)
     whole, total = organizations("", {}, limit=100)
     assert total == 23 and len(whole) == 23
     assert [o.name_ar for o in whole] == sorted(o.name_ar for o in whole)

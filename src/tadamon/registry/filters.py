@@ -77,14 +77,13 @@ def organizations(query, filters, limit=20, offset=0, public=True, max_results=M
 def _page_ids(listed, total, limit, offset):
     """The ids of one page of ``listed`` (``total`` rows), skipping from the nearer end of the
     order: the last page skips no more rows than the first, and a page past the end reads none."""
-    if offset >= total or limit <= 0:
+    end = min(offset + limit, total)
+    if offset >= end:
         return []
-    after = total - offset - limit  # rows that come after this page
-    if offset <= max(after, 0):
-        return list(listed.values_list("pk", flat=True)[offset:offset + limit])
-    skip, take = max(after, 0), min(limit, total - offset)
-    ids = list(listed.reverse().values_list("pk", flat=True)[skip:skip + take])
-    return ids[::-1]
+    pks = listed.values_list("pk", flat=True)
+    if offset <= total - end:
+        return list(pks[offset:end])
+    return list(pks.reverse()[total - end:total - offset])[::-1]
 
 
 def organization_queryset(query, filters, public=True):
